@@ -1,0 +1,298 @@
+import type { Sentence } from './sentences.js';
+
+/** An in-text citation, in analysis offsets. */
+export interface FoundCitation {
+  id: string;
+  start: number;
+  end: number;
+  text: string;
+  sentenceIndex: number;
+  kind: 'numeric' | 'author_year' | 'source_year' | 'doi';
+  numbers: number[];
+  /** Author surnames or a journal name, as written. */
+  names: string[];
+  year: number | null;
+  doi: string | null;
+  matchedReference: string | null;
+}
+
+export interface FoundReference {
+  id: string;
+  start: number;
+  end: number;
+  text: string;
+  number: number | null;
+  authors: string[];
+  year: number | null;
+  journal: string | null;
+  title: string | null;
+  doi: string | null;
+  /** Normalised text, padded with spaces, for whole-word containment tests. */
+  searchable: string;
+}
+
+const YEAR = /\b(?:19|20)\d{2}\b/;
+const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
+const STUDY_IN =
+  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment)\s+(?:published\s+|appearing\s+)?in\s+|\b(?:according\s+to|published\s+in)\s+/giu;
+const NUMERIC = /\[\^?(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,20})\]/g;
+const PAREN_YEAR = /\(((?:19|20)\d{2})[a-z]?\)/g;
+const NAME_WORD = /^[\p{Lu}][\p{L}'’.-]*$/u;
+const CONNECTORS = new Set(['of', 'and', '&', 'in', 'for', 'the', 'de', 'on']);
+const MAX_NAME_WORDS = 8;
+
+/** In-text citations of the given sentences, in text order. */
+export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
+  const citations: FoundCitation[] = [];
+  for (const sentence of sentences) {
+    const found: Omit<FoundCitation, 'id' | 'matchedReference'>[] = [];
+    const covered = (start: number, end: number) => found.some((c) => start < c.end && end > c.start);
+    const add = (citation: Omit<FoundCitation, 'id' | 'matchedReference' | 'text' | 'sentenceIndex'>) => {
+      if (covered(citation.start, citation.end)) return;
+      const text = sentence.text.slice(citation.start - sentence.start, citation.end - sentence.start);
+      found.push({ ...citation, text, sentenceIndex: sentence.index });
+    };
+    findSourceCitations(sentence, add);
+    findParentheticalCitations(sentence, add);
+    for (const match of sentence.text.matchAll(NUMERIC)) {
+      const start = sentence.start + match.index;
+      add({ start, end: start + match[0].length, kind: 'numeric', numbers: expandNumbers(match[1]!), names: [], year: null, doi: null });
+    }
+    for (const match of sentence.text.matchAll(new RegExp(DOI.source, 'gi'))) {
+      const start = sentence.start + match.index;
+      add({ start, end: start + match[0].length, kind: 'doi', numbers: [], names: [], year: null, doi: match[0].toLowerCase() });
+    }
+    found.sort((a, b) => a.start - b.start);
+    for (const citation of found) citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
+  }
+  return citations;
+}
+
+type AddCitation = (citation: Omit<FoundCitation, 'id' | 'matchedReference' | 'text' | 'sentenceIndex'>) => void;
+
+/** "a 2019 study in The Journal of Affective Disorders", "Research in Psychopharmacology (2020)". */
+function findSourceCitations(sentence: Sentence, add: AddCitation): void {
+  const text = sentence.text;
+  for (const match of text.matchAll(STUDY_IN)) {
+    const nameStart = match.index + match[0].length;
+    const words = readNameWords(text, nameStart);
+    if (words.length === 0) continue;
+    let end = words.at(-1)!.end;
+    const name = text.slice(words[0]!.start, end);
+    let year: number | null = null;
+    const after = /^\s*(?:\(((?:19|20)\d{2})[a-z]?\)|,\s*((?:19|20)\d{2})\b)/.exec(text.slice(end, end + 12));
+    if (after) {
+      year = Number(after[1] ?? after[2]);
+      end += after[0].length;
+    }
+    // "A 2019 study in ...": the year and the article before the trigger belong to the citation.
+    const before = /(?:\b(?:a|an|the|one|this|that|another|recent|new)\s+)?(?:((?:19|20)\d{2})\s+)?$/i.exec(
+      text.slice(Math.max(0, match.index - 24), match.index),
+    );
+    let start = match.index;
+    if (before && before[0].length > 0) {
+      start -= before[0].length;
+      if (year === null && before[1]) year = Number(before[1]);
+    }
+    if (year === null) {
+      const inSentence = /\b((?:19|20)\d{2})\b/.exec(text.slice(Math.max(0, start - 40), start));
+      if (inSentence) year = Number(inSentence[1]);
+    }
+    add({
+      start: sentence.start + start,
+      end: sentence.start + end,
+      kind: 'source_year',
+      numbers: [],
+      names: [name],
+      year,
+      doi: null,
+    });
+  }
+}
+
+/** "(Tarleton & Littenberg, 2017)", "(Smith et al., 2019; Lee 2020)", "Smith and Jones (2018)". */
+function findParentheticalCitations(sentence: Sentence, add: AddCitation): void {
+  const text = sentence.text;
+  let open = text.indexOf('(');
+  while (open >= 0) {
+    const close = text.indexOf(')', open + 1);
+    if (close < 0) break;
+    const nextOpen = text.indexOf('(', open + 1);
+    if (nextOpen >= 0 && nextOpen < close) {
+      open = nextOpen;
+      continue;
+    }
+    if (close - open <= 200) {
+      for (const part of text.slice(open + 1, close).split(';')) {
+        const parsed = /^\s*(?:see\s+(?:also\s+)?|e\.g\.,?\s+|cf\.\s+)?([\p{Lu}][^,]{0,120}?),?\s+((?:19|20)\d{2})[a-z]?\s*$/u.exec(part);
+        const names = parsed ? surnames(parsed[1]!) : [];
+        if (parsed && names.length > 0) {
+          add({
+            start: sentence.start + open,
+            end: sentence.start + close + 1,
+            kind: 'author_year',
+            numbers: [],
+            names,
+            year: Number(parsed[2]),
+            doi: null,
+          });
+          break;
+        }
+      }
+    }
+    open = text.indexOf('(', close + 1);
+  }
+  // Narrative form: the names stand before "(2018)".
+  for (const match of text.matchAll(PAREN_YEAR)) {
+    const words = readNameWordsBackwards(text, match.index);
+    if (words.length === 0) continue;
+    const start = words[0]!.start;
+    const names = surnames(text.slice(start, match.index));
+    if (names.length === 0) continue;
+    add({
+      start: sentence.start + start,
+      end: sentence.start + match.index + match[0].length,
+      kind: 'author_year',
+      numbers: [],
+      names,
+      year: Number(match[1]),
+      doi: null,
+    });
+  }
+}
+
+interface Word {
+  start: number;
+  end: number;
+}
+
+/** Capitalised words (and connectors between them) from `from`: a journal's or an author's name. */
+function readNameWords(text: string, from: number): Word[] {
+  const words: Word[] = [];
+  const pattern = /\s*([^\s(),;:]+)/y;
+  pattern.lastIndex = from;
+  let pendingConnectors: Word[] = [];
+  while (words.length + pendingConnectors.length < MAX_NAME_WORDS) {
+    const match = pattern.exec(text);
+    if (!match) break;
+    const raw = match[1]!.replace(/[.]+$/, '');
+    const start = match.index + match[0].length - match[1]!.length;
+    const word = { start, end: start + raw.length };
+    if (NAME_WORD.test(raw) || /^\d+$/.test(raw)) {
+      if (/^\d+$/.test(raw) && words.length === 0) break;
+      words.push(...pendingConnectors, word);
+      pendingConnectors = [];
+      if (raw.length !== match[1]!.length) break; // a full stop ends the name
+    } else if (words.length > 0 && CONNECTORS.has(raw.toLowerCase())) {
+      pendingConnectors.push(word);
+    } else break;
+  }
+  return words.filter((word) => !/^\d+$/.test(text.slice(word.start, word.end)));
+}
+
+/** The capitalised words just before `end`, with "et al." and "and"/"&" between surnames. */
+function readNameWordsBackwards(text: string, end: number): Word[] {
+  const words: Word[] = [];
+  const before = text.slice(Math.max(0, end - 120), end);
+  const offset = end - before.length;
+  const tokens = [...before.matchAll(/[^\s,]+/g)].reverse();
+  for (const token of tokens) {
+    const value = token[0];
+    const start = offset + token.index;
+    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value)) words.unshift({ start, end: start + value.length });
+    else break;
+    if (words.length >= 6) break;
+  }
+  while (words.length > 0 && /^(?:and|&|et|al\.?)$/i.test(text.slice(words[0]!.start, words[0]!.end))) words.shift();
+  return words;
+}
+
+const NOT_SURNAMES = new Set(['et', 'al', 'and', 'the', 'a', 'an', 'in', 'of', 'see', 'also']);
+
+function surnames(names: string): string[] {
+  return [...names.matchAll(/[\p{Lu}][\p{L}'’-]+/gu)]
+    .map((match) => match[0])
+    .filter((name) => !NOT_SURNAMES.has(name.toLowerCase()));
+}
+
+function expandNumbers(list: string): number[] {
+  const numbers: number[] = [];
+  for (const part of list.split(',')) {
+    const [from, to] = part.split(/[–-]/).map((value) => Number.parseInt(value.trim(), 10));
+    if (from === undefined || Number.isNaN(from)) continue;
+    const last = to !== undefined && !Number.isNaN(to) && to >= from && to - from <= 50 ? to : from;
+    for (let n = from; n <= last; n++) numbers.push(n);
+  }
+  return numbers;
+}
+
+/** Parses reference-list entries (analysis offsets and text) into searchable references. */
+export function parseReferences(entries: ReadonlyArray<{ start: number; end: number; text: string }>): FoundReference[] {
+  return entries.map((entry, index) => {
+    const text = entry.text;
+    const numbered = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+/.exec(text);
+    const yearMatch = YEAR.exec(text);
+    const doi = DOI.exec(text)?.[0].toLowerCase() ?? null;
+    const head = text.slice(numbered?.[0].length ?? 0, yearMatch?.index ?? text.indexOf('.'));
+    const title = /[“"]([^”"]{4,300})[”"]/u.exec(text)?.[1]?.trim() ?? null;
+    const leading = /^\s*([^.(]{3,150}?)\.?\s*\((?:19|20)\d{2}\)/.exec(text.slice(numbered?.[0].length ?? 0));
+    return {
+      id: `ref-${index + 1}`,
+      start: entry.start,
+      end: entry.end,
+      text,
+      number: numbered ? Number(numbered[1] ?? numbered[2]) : index + 1,
+      authors: looksLikeAuthors(head) ? surnames(head).filter((name) => name.length > 2 || !/^[\p{Lu}]+$/u.test(name)) : [],
+      year: yearMatch ? Number(yearMatch[0]) : null,
+      journal: leading && !looksLikeAuthors(leading[1]!) ? leading[1]!.trim() : null,
+      title,
+      doi,
+      searchable: ` ${normalise(text)} `,
+    };
+  });
+}
+
+/** "Smith J, Lee K" or "Tarleton, E. K., & Littenberg, B.": initials or commas between capitalised names. */
+function looksLikeAuthors(head: string): boolean {
+  return /^\s*[\p{Lu}][\p{L}'’-]+,?\s+(?:[\p{Lu}]\.?\s*){1,3}(?:[,&;]|and\b|et al|$)/u.test(head);
+}
+
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/^\s*the\s+/, '')
+    .trim();
+}
+
+/** Sets each citation's matchedReference: by number, DOI, or name (author or journal) and year. */
+export function matchCitations(citations: FoundCitation[], references: readonly FoundReference[]): void {
+  const byNumber = new Map(references.map((reference) => [reference.number, reference]));
+  for (const citation of citations) {
+    citation.matchedReference = findReference(citation, references, byNumber)?.id ?? null;
+  }
+}
+
+function findReference(
+  citation: FoundCitation,
+  references: readonly FoundReference[],
+  byNumber: Map<number | null, FoundReference>,
+): FoundReference | undefined {
+  if (citation.kind === 'numeric') {
+    const matched = citation.numbers.map((n) => byNumber.get(n));
+    return matched.every(Boolean) ? matched[0] : undefined;
+  }
+  if (citation.doi) return references.find((reference) => reference.doi === citation.doi);
+  const yearFits = (reference: FoundReference) =>
+    citation.year === null || reference.year === null || reference.year === citation.year;
+  const [first] = citation.names;
+  if (first === undefined) return undefined;
+  if (citation.kind === 'author_year') {
+    // The first author's surname must stand in the entry, with the same year.
+    const needle = ` ${normalise(first)} `;
+    return references.find((reference) => reference.year !== null && yearFits(reference) && reference.searchable.includes(needle));
+  }
+  const needle = ` ${normalise(first)} `;
+  return references.find((reference) => yearFits(reference) && reference.searchable.includes(needle));
+}

@@ -1,0 +1,118 @@
+import type { DisclaimerDefinition } from '../policy/index.js';
+import type { Sentence } from './sentences.js';
+
+export interface FoundDisclaimer {
+  id: string;
+  status: 'present' | 'altered' | 'missing';
+  missingParts: string[];
+  /** What was changed, where a part was altered rather than left out. */
+  notes: string[];
+  /** Analysis offsets of the matched parts, when found. */
+  start?: number;
+  end?: number;
+}
+
+interface CompiledPart {
+  id: string;
+  patterns: RegExp[];
+  alteredBy: Array<{ pattern: RegExp; detail: string }>;
+}
+
+interface CompiledDisclaimer {
+  definition: DisclaimerDefinition;
+  anchors: RegExp[];
+  parts: CompiledPart[];
+}
+
+const compiled = new WeakMap<DisclaimerDefinition, CompiledDisclaimer>();
+
+function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
+  let result = compiled.get(definition);
+  if (!result) {
+    result = {
+      definition,
+      anchors: definition.anchors.map((source) => new RegExp(source, 'iu')),
+      parts: definition.parts.map((part) => ({
+        id: part.id,
+        patterns: part.patterns.map((source) => new RegExp(source, 'giu')),
+        alteredBy: part.alteredBy.map((alteration) => ({ pattern: new RegExp(alteration.pattern, 'iu'), detail: alteration.detail })),
+      })),
+    };
+    compiled.set(definition, result);
+  }
+  return result;
+}
+
+interface Candidate {
+  found: string[];
+  missing: string[];
+  altered: string[];
+  notes: string[];
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds each disclaimer by its required parts: every sentence that matches an anchor opens a window of
+ * nearby sentences, the parts are looked for in it, and the window with the most parts wins.
+ */
+export function findDisclaimers(
+  text: string,
+  sentences: readonly Sentence[],
+  definitions: readonly DisclaimerDefinition[],
+): FoundDisclaimer[] {
+  return definitions.map((definition) => {
+    const disclaimer = compile(definition);
+    let best: Candidate | undefined;
+    for (const sentence of sentences) {
+      if (!disclaimer.anchors.some((anchor) => anchor.test(sentence.text))) continue;
+      const first = sentences[Math.max(0, sentence.index - definition.window.before)]!;
+      const last = sentences[Math.min(sentences.length - 1, sentence.index + definition.window.after)]!;
+      const candidate = evaluate(disclaimer, text, first.start, last.end);
+      const attempt =
+        definition.attemptParts.length === 0 ||
+        definition.attemptParts.some((id) => candidate.found.includes(id) || candidate.altered.includes(id));
+      if (attempt && candidate.found.length > 0 && (!best || candidate.found.length > best.found.length)) {
+        best = candidate;
+      }
+    }
+    if (!best) return { id: definition.id, status: 'missing', missingParts: [], notes: [] };
+    return {
+      id: definition.id,
+      status: best.missing.length === 0 ? 'present' : 'altered',
+      missingParts: best.missing,
+      notes: best.notes,
+      start: best.start,
+      end: best.end,
+    };
+  });
+}
+
+function evaluate(disclaimer: CompiledDisclaimer, text: string, from: number, to: number): Candidate {
+  const window = text.slice(from, to);
+  const candidate: Candidate = { found: [], missing: [], altered: [], notes: [], start: to, end: from };
+  for (const part of disclaimer.parts) {
+    let matched = false;
+    for (const pattern of part.patterns) {
+      pattern.lastIndex = 0;
+      const match = pattern.exec(window);
+      if (match) {
+        matched = true;
+        candidate.start = Math.min(candidate.start, from + match.index);
+        candidate.end = Math.max(candidate.end, from + match.index + match[0].length);
+        break;
+      }
+    }
+    if (matched) {
+      candidate.found.push(part.id);
+      continue;
+    }
+    candidate.missing.push(part.id);
+    const alteration = part.alteredBy.find(({ pattern }) => pattern.test(window));
+    if (alteration) {
+      candidate.altered.push(part.id);
+      candidate.notes.push(`${part.id}: ${alteration.detail}`);
+    }
+  }
+  return candidate;
+}

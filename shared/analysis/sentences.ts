@@ -1,0 +1,78 @@
+import type { BlockKind, TextView } from '../read/index.js';
+
+export interface Sentence {
+  index: number;
+  /** Analysis offsets. */
+  start: number;
+  end: number;
+  text: string;
+  blockIndex: number;
+  blockKind: BlockKind;
+}
+
+// V8's Intl.Segmenter slows down quadratically on long strings, so long blocks are fed to it in pieces
+// cut where a sentence may end (or, in a pathological run without one, at a space).
+const CHUNK = 2000;
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+// Abbreviations after which ICU ends a sentence that has not ended.
+const ABBREVIATION_END = /(?:^|[\s(])(?:dr|mr|mrs|ms|prof|st|vs|no|fig|approx|ca|inc|ltd|jr|sr|e\.g|i\.e|u\.s|u\.k|et al)\.\s*$/i;
+
+export function segmentSentences(view: TextView): Sentence[] {
+  const sentences: Sentence[] = [];
+  view.blocks.forEach((block, blockIndex) => {
+    let pendingStart = -1;
+    for (const [start, end] of segmentBlock(view.text, block.start, block.end)) {
+      const from = pendingStart >= 0 ? pendingStart : start;
+      if (end < block.end && ABBREVIATION_END.test(view.text.slice(Math.max(from, end - 12), end))) {
+        pendingStart = from;
+        continue;
+      }
+      pendingStart = -1;
+      pushSentence(sentences, view.text, from, end, blockIndex, block.kind);
+    }
+    if (pendingStart >= 0) pushSentence(sentences, view.text, pendingStart, block.end, blockIndex, block.kind);
+  });
+  return sentences;
+}
+
+function pushSentence(
+  sentences: Sentence[],
+  text: string,
+  start: number,
+  end: number,
+  blockIndex: number,
+  blockKind: BlockKind,
+): void {
+  while (end > start && /\s/u.test(text[end - 1]!)) end--;
+  while (start < end && /\s/u.test(text[start]!)) start++;
+  if (end <= start) return;
+  sentences.push({ index: sentences.length, start, end, text: text.slice(start, end), blockIndex, blockKind });
+}
+
+function* segmentBlock(text: string, start: number, end: number): Generator<[number, number]> {
+  let chunkStart = start;
+  while (chunkStart < end) {
+    const chunkEnd = end - chunkStart <= CHUNK ? end : cutPoint(text, chunkStart, chunkStart + CHUNK);
+    const chunk = text.slice(chunkStart, chunkEnd);
+    for (const segment of segmenter.segment(chunk)) {
+      const segmentStart = chunkStart + segment.index;
+      yield [segmentStart, segmentStart + segment.segment.length];
+    }
+    chunkStart = chunkEnd;
+  }
+}
+
+/** The last likely sentence end before `limit`, else the last space, else `limit`. */
+function cutPoint(text: string, from: number, limit: number): number {
+  let space = -1;
+  for (let i = limit - 1; i > from + CHUNK / 4; i--) {
+    const code = text.charCodeAt(i);
+    if (code === 32) {
+      const before = text.charCodeAt(i - 1);
+      if (before === 46 || before === 33 || before === 63) return i + 1;
+      if (space < 0) space = i + 1;
+    }
+  }
+  return space > 0 ? space : limit;
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/** Claim categories from the domain taxonomy, plus `general_health` for health claims that fit none. */
+export const CLAIM_CATEGORIES = [
+  'disease_claim',
+  'drug_interaction',
+  'quantitative_efficacy',
+  'establishment_claim',
+  'safety_absolute',
+  'dosage_advice',
+  'vulnerable_group',
+  'mechanism',
+  'testimonial',
+  'general_health',
+] as const;
+export const ClaimCategory = z.enum(CLAIM_CATEGORIES);
+export type ClaimCategory = z.infer<typeof ClaimCategory>;
+
+export const RiskLevel = z.enum(['low', 'medium', 'high']);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
+export const Verdict = z.enum(['pass', 'review']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const DraftFormat = z.enum(['text', 'markdown', 'html']);
+export type DraftFormat = z.infer<typeof DraftFormat>;
+
+const offset = z.number().int().nonnegative();
+const score = z.number().int().min(0).max(100);
+
+export const Factor = z.object({
+  code: z.string().min(1),
+  detail: z.string(),
+  weight: z.number(),
+});
+export type Factor = z.infer<typeof Factor>;
+
+export const Claim = z.object({
+  id: z.string(),
+  text: z.string(),
+  start: offset,
+  end: offset,
+  categories: z.array(ClaimCategory),
+  riskScore: score,
+  riskLevel: RiskLevel,
+  factors: z.array(Factor),
+  citationIds: z.array(z.string()).optional(),
+});
+export type Claim = z.infer<typeof Claim>;
+
+export const Citation = z.object({
+  id: z.string(),
+  text: z.string(),
+  start: offset,
+  end: offset,
+  /** Id of the reference it matches, or null when the draft's reference list does not contain it. */
+  matchedReference: z.string().nullable(),
+});
+export type Citation = z.infer<typeof Citation>;
+
+export const Reference = z.object({
+  id: z.string(),
+  text: z.string(),
+  start: offset,
+  end: offset,
+  number: z.number().int().nullable(),
+  authors: z.array(z.string()),
+  year: z.number().int().nullable(),
+  journal: z.string().nullable(),
+  title: z.string().nullable(),
+  doi: z.string().nullable(),
+});
+export type Reference = z.infer<typeof Reference>;
+
+export const DisclaimerStatus = z.enum(['present', 'altered', 'missing']);
+export type DisclaimerStatus = z.infer<typeof DisclaimerStatus>;
+
+export const DisclaimerResult = z.object({
+  id: z.string(),
+  required: z.boolean(),
+  status: DisclaimerStatus,
+  /** Why the policy requires it for this draft, or why not. */
+  requiredBecause: z.string(),
+  missingParts: z.array(z.string()).optional(),
+  /** What was changed, where a part was altered rather than left out. */
+  notes: z.array(z.string()).optional(),
+  /** The wording to add, when the disclaimer is missing or altered. */
+  expectedText: z.string().optional(),
+  start: offset.optional(),
+  end: offset.optional(),
+});
+export type DisclaimerResult = z.infer<typeof DisclaimerResult>;
+
+export const ReviewReason = z.object({ code: z.string(), detail: z.string() });
+export type ReviewReason = z.infer<typeof ReviewReason>;
+
+export const ModerationResult = z.object({
+  source: z.string(),
+  documentId: z.string(),
+  policyVersion: z.string(),
+  format: DraftFormat,
+  verdict: Verdict,
+  riskScore: score,
+  /** Why the verdict is `review`; empty on `pass`. What a publisher has to fix. */
+  reasons: z.array(ReviewReason),
+  disclaimers: z.array(DisclaimerResult),
+  claims: z.array(Claim),
+  citations: z.array(Citation),
+  references: z.array(Reference),
+  stats: z.object({
+    characters: z.number().int().nonnegative(),
+    sentences: z.number().int().nonnegative(),
+    claims: z.number().int().nonnegative(),
+    ms: z.number().nonnegative(),
+  }),
+});
+export type ModerationResult = z.infer<typeof ModerationResult>;
+
+export const DRAFT_ERROR_CODES = [
+  'not_found',
+  'unreadable',
+  'empty',
+  'binary',
+  'not_utf8',
+  'too_large',
+  'unknown_format',
+] as const;
+export const DraftErrorCode = z.enum(DRAFT_ERROR_CODES);
+export type DraftErrorCode = z.infer<typeof DraftErrorCode>;
+
+/** What is reported for a draft that cannot be moderated. */
+export const DraftErrorRecord = z.object({
+  source: z.string(),
+  error: z.object({ code: DraftErrorCode, message: z.string() }),
+});
+export type DraftErrorRecord = z.infer<typeof DraftErrorRecord>;

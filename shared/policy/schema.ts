@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { ClaimCategory } from '../contract.js';
+
+/**
+ * Phrases are lower-case word sequences matched on word tokens; a trailing `*` on a word matches any
+ * word starting with it ("enhanc*" matches enhance, enhances, enhancing).
+ */
+const phrase = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/^[^\s*]+\*?(?: [^\s*]+\*?)*$/u, 'words separated by single spaces; `*` only at the end of a word');
+const phrases = z.array(phrase);
+
+/** A regular expression source compiled with the `iu` flags; it must compile. */
+const pattern = z.string().min(1).refine(
+  (source) => {
+    try {
+      new RegExp(source, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+export const DisclaimerPart = z.object({
+  id: z.string().min(1),
+  /** What the part says, for a publisher who has to add it. */
+  description: z.string(),
+  patterns: z.array(pattern).min(1),
+  /** Wordings that look like the part but change its meaning ("approved" for "evaluated"). */
+  alteredBy: z.array(z.object({ pattern, detail: z.string() })).default([]),
+});
+
+export const DisclaimerRequirement = z.enum([
+  'always',
+  'supplement_structure_function',
+  'health_advice',
+  'risky_claims',
+]);
+export type DisclaimerRequirement = z.infer<typeof DisclaimerRequirement>;
+
+export const DisclaimerDefinition = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  /** The wording a publisher can copy when the disclaimer is missing. */
+  expectedText: z.string(),
+  /** Required when any of these holds for the draft. */
+  requiredWhen: z.array(DisclaimerRequirement).min(1),
+  /** A sentence matching one of these starts a candidate disclaimer. */
+  anchors: z.array(pattern).min(1),
+  /** How many sentences before and after the anchor sentence the parts may stand in. */
+  window: z.object({ before: z.number().int().min(0).max(5), after: z.number().int().min(0).max(5) }),
+  /**
+   * A window is an attempt at the disclaimer only when one of these parts is found or altered; otherwise
+   * ("the FDA warned consumers...") it is a mention. Empty: any part will do.
+   */
+  attemptParts: z.array(z.string()).default([]),
+  parts: z.array(DisclaimerPart).min(1),
+});
+export type DisclaimerDefinition = z.infer<typeof DisclaimerDefinition>;
+
+const weight = z.number().min(-100).max(100);
+
+export const Policy = z.object({
+  version: z.string().min(1),
+  description: z.string().optional(),
+  terms: z.object({
+    diseases: phrases,
+    symptoms: phrases,
+    drugs: phrases,
+    /** Supplements, ingredients and product words: what a claim can be about. */
+    products: phrases,
+    /** Words for a product's form; the words before one name a product ("PureSea fish oil", "DHA drops"). */
+    productForms: phrases,
+    /** Words that never name a product or a sentence's subject. */
+    subjectStopwords: phrases,
+    /** Body functions and outcomes a general health claim speaks of (sleep, mood, immunity). */
+    healthOutcomes: phrases,
+    /** Neurotransmitters, hormones and markers a mechanism claim names. */
+    mechanismTargets: phrases,
+    vulnerableGroups: phrases,
+  }),
+  triggers: z.object({
+    diseaseVerbs: phrases,
+    /** Phrases that make a disease claim on their own ("natural antidepressant"). */
+    diseasePhrases: phrases,
+    interactionVerbs: phrases,
+    effectVerbs: phrases,
+    mechanismVerbs: phrases,
+    establishment: phrases,
+    safetyAbsolute: phrases,
+    /** Softeners that make a safety phrase a caveat rather than an absolute. */
+    safetyCaveats: phrases,
+    hedges: phrases,
+    negators: phrases,
+    reportedSpeech: phrases,
+    testimonial: phrases,
+    firstPerson: phrases,
+    /** Words that make an amount advice ("take", "dose"). */
+    dosageAdvice: phrases,
+    /** Cues that the draft recommends or sells a supplement. */
+    recommendation: phrases,
+    /** Verbs that recommend when they open a sentence or a list item's text ("Take it daily"). */
+    imperatives: phrases,
+    /** EU-authorised claim wording: symptoms named in it ("tiredness and fatigue") do not make a disease claim. */
+    authorisedWording: phrases,
+    /** Words just before a vulnerable group that address it ("your child", "for kids", "safe for pregnant"). */
+    addressing: phrases,
+    navigationCues: phrases,
+    referenceHeadings: phrases,
+  }),
+  /** Tolerable upper intake levels for supplements, in mg per day. */
+  upperLimits: z.array(
+    z
+      .object({
+        product: phrase,
+        mgPerDay: z.number().positive().optional(),
+        iuPerDay: z.number().positive().optional(),
+        source: z.string(),
+      })
+      .refine((limit) => limit.mgPerDay !== undefined || limit.iuPerDay !== undefined, {
+        message: 'an upper limit needs mgPerDay or iuPerDay',
+      }),
+  ),
+  weights: z.object({
+    categories: z.record(ClaimCategory, weight),
+    diseaseTerm: weight,
+    drugTerm: weight,
+    number: weight,
+    unsupportedCitation: weight,
+    supportedCitation: weight,
+    aboveUpperLimit: weight,
+    mechanismTiedToDisorder: weight,
+    noProduct: weight,
+    hedge: weight,
+    negation: weight,
+    question: weight,
+    reportedSpeech: weight,
+    safetyCaveat: weight,
+    doseChange: weight,
+    safetyWithCondition: weight,
+    draft: z.object({
+      requiredDisclaimerMissing: weight,
+      requiredDisclaimerAltered: weight,
+      unsupportedCitation: weight,
+    }),
+  }),
+  thresholds: z
+    .object({ medium: z.number().int().min(1).max(100), high: z.number().int().min(1).max(100) })
+    .refine((t) => t.medium < t.high, { message: 'medium must be below high' }),
+  disclaimers: z.array(DisclaimerDefinition),
+});
+export type Policy = z.infer<typeof Policy>;

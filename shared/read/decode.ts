@@ -1,0 +1,82 @@
+import type { DraftFormat } from '../contract.js';
+import { DraftError } from '../errors.js';
+
+const EXTENSION_FORMATS: Record<string, DraftFormat> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+};
+
+const CONTENT_TYPE_FORMATS: Record<string, DraftFormat> = {
+  'text/plain': 'text',
+  'text/markdown': 'markdown',
+  'text/x-markdown': 'markdown',
+  'text/html': 'html',
+  'application/xhtml+xml': 'html',
+};
+
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSION_FORMATS);
+
+/** The format a draft is read as: by its content type when that is specific, else by its extension. */
+export function detectFormat(name: string, contentType?: string): DraftFormat {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  const byType = mediaType ? CONTENT_TYPE_FORMATS[mediaType] : undefined;
+  if (byType) return byType;
+  const dot = name.lastIndexOf('.');
+  const extension = dot >= 0 ? name.slice(dot).toLowerCase() : '';
+  const byExtension = EXTENSION_FORMATS[extension];
+  if (byExtension) return byExtension;
+  throw new DraftError(
+    'unknown_format',
+    `unknown format: "${extension || name}"${mediaType ? ` (${mediaType})` : ''}; expected ${SUPPORTED_EXTENSIONS.join(', ')}`,
+  );
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes a draft's bytes as UTF-8, refusing empty, oversized, binary and non-UTF-8 content. */
+export function decodeDraft(bytes: Uint8Array, maxBytes: number): string {
+  if (bytes.byteLength > maxBytes) {
+    throw new DraftError('too_large', `draft is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes`);
+  }
+  if (bytes.byteLength === 0) throw new DraftError('empty', 'draft is empty (0 bytes)');
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new DraftError('binary', `draft looks binary: a NUL byte at offset ${nul}`);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new DraftError('not_utf8', `draft is not valid UTF-8 (at or after byte ${firstInvalidUtf8(bytes)})`);
+  }
+  const controls = countControlCharacters(text);
+  if (controls > 8 && controls > text.length / 100) {
+    throw new DraftError('binary', `draft looks binary: ${controls} control characters`);
+  }
+  if (text.trim().length === 0) throw new DraftError('empty', 'draft holds only white space');
+  return text;
+}
+
+function countControlCharacters(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 127) count++;
+  }
+  return count;
+}
+
+/** The offset of the first byte that breaks UTF-8, for the error message. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i]!;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return i;
+}
