@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Claim categories from the domain taxonomy, plus `general_health` for health claims that fit none. */
 export const CLAIM_CATEGORIES = [

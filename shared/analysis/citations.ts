@@ -34,7 +34,7 @@ export interface FoundReference {
 const YEAR = /\b(?:19|20)\d{2}\b/;
 const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
-  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment)\s+(?:published\s+|appearing\s+)?in\s+|\b(?:according\s+to|published\s+in)\s+/giu;
+  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment)\s+(?:published\s+|appearing\s+)?in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in)\s+(?:the\s+)?/giu;
 const NUMERIC = /\[\^?(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,20})\]/g;
 const PAREN_YEAR = /\(((?:19|20)\d{2})[a-z]?\)/g;
 const NAME_WORD = /^[\p{Lu}][\p{L}'’.-]*$/u;
@@ -142,17 +142,20 @@ function findParentheticalCitations(sentence: Sentence, add: AddCitation): void 
     }
     open = text.indexOf('(', close + 1);
   }
-  // Narrative form: the names stand before "(2018)".
+  // Narrative form: the names stand before "(2018)"; after "in" they name a journal ("writing in Nutrients (2018)").
   for (const match of text.matchAll(PAREN_YEAR)) {
     const words = readNameWordsBackwards(text, match.index);
     if (words.length === 0) continue;
     const start = words[0]!.start;
-    const names = surnames(text.slice(start, match.index));
+    const previous = /([\p{L}]+)\s*$/u.exec(text.slice(Math.max(0, start - 12), start))?.[1]?.toLowerCase();
+    const inSource = previous === 'in';
+    if (previous && !inSource && CONNECTORS.has(previous)) continue; // the tail of a longer name
+    const names = inSource ? [text.slice(start, match.index).trim()] : surnames(text.slice(start, match.index));
     if (names.length === 0) continue;
     add({
       start: sentence.start + start,
       end: sentence.start + match.index + match[0].length,
-      kind: 'author_year',
+      kind: inSource ? 'source_year' : 'author_year',
       numbers: [],
       names,
       year: Number(match[1]),
@@ -293,6 +296,24 @@ function findReference(
     const needle = ` ${normalise(first)} `;
     return references.find((reference) => reference.year !== null && yearFits(reference) && reference.searchable.includes(needle));
   }
-  const needle = ` ${normalise(first)} `;
-  return references.find((reference) => yearFits(reference) && reference.searchable.includes(needle));
+  return references.find((reference) => yearFits(reference) && standsAsName(reference.text, first));
+}
+
+/**
+ * The journal's name stands in the entry as a whole name: "Journal of Nutrition" is not in "British
+ * Journal of Nutrition", but is in "...exercise. Journal of Nutrition. 2020".
+ */
+function standsAsName(referenceText: string, name: string): boolean {
+  const words = normalise(name)
+    .split(' ')
+    .filter(Boolean)
+    .map((word) => (word === 'and' ? '(?:and|&)' : word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  if (words.length === 0) return false;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'giu');
+  for (const match of referenceText.matchAll(pattern)) {
+    const before = /([\p{L}]+)([^\p{L}\p{N}]*)$/u.exec(referenceText.slice(Math.max(0, match.index - 40), match.index));
+    const extendsName = before && /^[\p{Lu}]/u.test(before[1]!) && !/^the$/i.test(before[1]!) && !/[.,;:()“”"]/u.test(before[2]!);
+    if (!extendsName) return true;
+  }
+  return false;
 }

@@ -31,7 +31,9 @@ type Tag =
   | 'recommendation'
   | 'imperative'
   | 'authorised'
-  | 'addressing';
+  | 'addressing'
+  | 'sensitive'
+  | 'harm';
 
 export interface AnalysedClaim {
   sentence: Sentence;
@@ -55,9 +57,12 @@ export interface ClaimsResult {
 }
 
 const PERCENT_OR_MULTIPLE =
-  /(?<![\p{L}\p{N}.])\d{1,6}(?:[.,]\d+)?\s?(?:%|percent\b|per\s?cent\b|-?fold\b|x\b(?!-)|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|five\s+times|ten\s+times|half)\s+as\s+(?:fast|much|many|likely|effective|long|quickly|well|strong)\b/giu;
+  /(?<![\p{L}\p{N}.])\d{1,6}(?:[.,]\d+)?\s?(?:%(?!\s*(?:natural|pure|organic|vegan|plant|drug|risk|satisf|money|guarantee|safe))|percent\b|per\s?cent\b|-?fold\b|x\b(?!-)|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|five\s+times|ten\s+times|half)\s+as\s+(?:fast|much|many|likely|effective|long|quickly|well|strong)\b/giu;
 const TIME_FRAME =
   /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/giu;
+const BY_AMOUNT =
+  /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/giu;
+const STUDY_WORDS = /\b(?:placebo|participants|subjects|volunteers|patients|trial|study)\b/iu;
 const COMPARATIVE = /\b(?:placebo|faster|slower|more|less|fewer|higher|lower|longer|shorter|better|larger|smaller|greater)\b/iu;
 const NUMBER_WORD = '(?:one|two|three|four|half\\s+a|a\\s+half|a)';
 const AMOUNT = new RegExp(
@@ -67,11 +72,13 @@ const AMOUNT = new RegExp(
 const DOSE_CHANGE = /\b(?:double|triple|increase|up)\s+(?:the|your)\s+dos(?:e|age)\b/iu;
 const MG_PER_UNIT: Record<string, number> = { mg: 1, milligram: 1, mcg: 0.001, µg: 0.001, μg: 0.001, microgram: 0.001, g: 1000, gram: 1000 };
 const NEGATION_REACH = 6;
-const PRONOUN_SUBJECT = /^(?:it|its|this|these|they)\b/iu;
+const TOPIC_MIN_MENTIONS = 3;
+const PRONOUNS: ReadonlySet<string> = new Set(['it', 'its', 'this', 'these', 'they']);
 const LABEL = /^[^:.!?]{1,60}:\s+/u;
 const DOCTOR_ENDORSEMENT = /\bDr\.?\s+[\p{Lu}][\p{L}'’-]+\s+(?:recommends|swears\s+by|prescribes|uses|trusts)\b/u;
 const FIRST_PERSON = /(?:^|[\s"“])(?:I|I'm|I’m|I've|I’ve|[Mm]y)\s/u;
 const QUESTION_END = /\?["”’)]*$/u;
+const CLAUSE_JOIN = /\b(?:and|but|while|whereas)\s/iu;
 const CLAUSE_BREAK = /[,;:—]|\bbut\b|\byet\b|\bwhile\b/iu;
 
 /** Compiles the policy's term lists once; `analyse` then runs in time linear in the text. */
@@ -109,6 +116,8 @@ export class ClaimAnalyser {
       imperative: triggers.imperatives,
       authorised: triggers.authorisedWording,
       addressing: triggers.addressing,
+      sensitive: terms.sensitiveOutcomes,
+      harm: triggers.harmCues,
     });
   }
 
@@ -126,7 +135,17 @@ export class ClaimAnalyser {
       }
       for (const name of sentenceFound.words('product')) draftProducts.set(name, (draftProducts.get(name) ?? 0) + 1);
     }
-    const mainProduct = [...draftProducts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const mainProduct = [...draftProducts.entries()]
+      .filter(([name]) => this.policy.upperLimits.some((limit) => name.startsWith(limit.product)))
+      .sort((a, b) => b[1] - a[1])[0]?.[0];
+    // A capitalised opening word the draft keeps coming back to is what it is about ("Berberine lowers...").
+    const mentions = new Map<string, number>();
+    for (const sentenceFound of found) {
+      for (const token of sentenceFound.tokens) mentions.set(token.norm, (mentions.get(token.norm) ?? 0) + 1);
+    }
+    const topics = new Set(
+      found.map((sentenceFound) => sentenceFound.openingWord()).filter((word): word is string => (mentions.get(word ?? '') ?? 0) >= TOPIC_MIN_MENTIONS),
+    );
     const citationsBySentence = new Map<number, FoundCitation[]>();
     for (const citation of citations) {
       const list = citationsBySentence.get(citation.sentenceIndex) ?? [];
@@ -137,7 +156,7 @@ export class ClaimAnalyser {
     const result: ClaimsResult = { claims: [], signals: [] };
     for (const sentenceFound of found) {
       const sentenceCitations = citationsBySentence.get(sentenceFound.sentence.index) ?? [];
-      const { claim, signals } = this.analyseSentence(sentenceFound, sentenceCitations, draftProducts, mainProduct);
+      const { claim, signals } = this.analyseSentence(sentenceFound, sentenceCitations, draftProducts, mainProduct, topics);
       result.signals.push(signals);
       if (claim) result.claims.push(claim);
     }
@@ -149,20 +168,20 @@ export class ClaimAnalyser {
     sentenceCitations: readonly FoundCitation[],
     draftProducts: ReadonlyMap<string, number>,
     mainProduct: string | undefined,
+    topics: ReadonlySet<string>,
   ): { claim?: AnalysedClaim; signals: SentenceSignals } {
     const { sentence } = found;
     const text = sentence.text;
     const body = text.replace(LABEL, '');
     const { weights } = this.policy;
-    const categories = new Set<ClaimCategory>();
+    const categories = new Map<ClaimCategory, string>();
     const factors: Factor[] = [];
     const trigger = (category: ClaimCategory, detail: string) => {
-      if (categories.has(category)) return;
-      categories.add(category);
-      factors.push({ code: 'trigger', detail: `${category}: ${detail}`, weight: weights.categories[category] ?? 0 });
+      if (!categories.has(category)) categories.set(category, detail);
     };
 
     const productNamed = found.has('product') || found.tokens.some((token) => draftProducts.has(token.norm));
+    const pronounSubject = found.pronounNearStart(body);
     const opening = found.all('imperative').some((match) => {
       const before = text.slice(0, found.startOf(match) - sentence.start).trimEnd();
       return before === '' || before.endsWith(':');
@@ -171,28 +190,31 @@ export class ClaimAnalyser {
     // Whom the claim is about: a product, "it", the reader told what to do, the writer, or a headline's topic.
     const subject =
       productNamed ||
-      PRONOUN_SUBJECT.test(body) ||
+      pronounSubject ||
       opening ||
       firstPerson ||
       sentence.blockKind === 'heading' ||
-      found.opensWithNamedSubject(body, this.stopwords);
+      (sentence.blockKind === 'listItem' && found.opensWithVerb(body)) ||
+      found.opensWithNamedSubject(body, this.stopwords, topics);
     const disease = found.first('disease');
     const symptom = found.first('symptom');
     const authorised = found.has('authorised');
     const diseaseTerm = disease ?? (authorised ? undefined : symptom);
     const drugTerm = found.first('drug');
-    const effect = found.unnegated('effect');
+    // A warning of harm is the content a reader needs, not a claimed benefit.
+    const warning = found.has('harm');
+    const effect = warning ? undefined : found.unnegated('effect');
 
     const diseasePhrase = found.unnegated('diseasePhrase');
-    const diseaseVerb = found.unnegated('diseaseVerb');
-    if (diseasePhrase) trigger('disease_claim', `"${diseasePhrase}"`);
+    const diseaseVerb = warning ? undefined : found.unnegated('diseaseVerb');
+    if (diseasePhrase && subject) trigger('disease_claim', `"${diseasePhrase}"`);
     else if (subject && diseaseVerb && diseaseTerm) trigger('disease_claim', `"${diseaseVerb}" with "${diseaseTerm}"`);
     else if (subject && effect && disease && !authorised) trigger('disease_claim', `"${effect}" with "${disease}"`);
 
     const interaction = found.unnegated('interaction');
     if (drugTerm && interaction && subject && !found.isWithin('interaction', 'drug')) {
       trigger('drug_interaction', `"${interaction}" with "${drugTerm}"`);
-    } else if (drugTerm && effect && productNamed && !found.has('caveat')) {
+    } else if (drugTerm && effect && productNamed && !found.has('caveat') && !found.drugIsSubject()) {
       trigger('drug_interaction', `"${effect}" with "${drugTerm}"`);
     }
 
@@ -207,7 +229,7 @@ export class ClaimAnalyser {
     if (mechanismVerb && mechanismTarget && subject) trigger('mechanism', `"${mechanismVerb}" ${mechanismTarget}`);
 
     const safety = found.unnegatedSafety();
-    if (safety && (productNamed || opening || PRONOUN_SUBJECT.test(body))) trigger('safety_absolute', `"${safety}"`);
+    if (safety && (productNamed || opening)) trigger('safety_absolute', `"${safety}"`);
 
     const amounts = [...text.matchAll(AMOUNT)];
     const adviceWord = found.first('dosageWord') ?? (opening ? found.first('imperative') : undefined);
@@ -218,11 +240,18 @@ export class ClaimAnalyser {
 
     const establishment = found.first('establishment');
     const evidence = establishment !== undefined || sentenceCitations.length > 0;
-    const healthContext =
-      categories.size > 0 || diseaseTerm !== undefined || (effect !== undefined && (found.has('outcome') || found.has('mechanismTarget')));
-    const number = firstMatch(text, PERCENT_OR_MULTIPLE) ?? firstMatch(text, TIME_FRAME);
-    if (number && (healthContext || evidence || effect || COMPARATIVE.test(text))) trigger('quantitative_efficacy', `"${number}"`);
-    if (evidence && (healthContext || categories.size > 0)) {
+    const healthContext = () =>
+      categories.size > 0 ||
+      diseaseTerm !== undefined ||
+      (effect !== undefined && subject && (found.has('outcome') || found.has('mechanismTarget')));
+    const number = firstMatch(text, PERCENT_OR_MULTIPLE) ?? firstMatch(text, BY_AMOUNT) ?? firstMatch(text, TIME_FRAME);
+    const studied =
+      productNamed || diseaseTerm !== undefined || found.has('mechanismTarget') || found.has('outcome') || STUDY_WORDS.test(text);
+    if (number && (healthContext() || (studied && (evidence || COMPARATIVE.test(text) || (effect && subject))))) {
+      trigger('quantitative_efficacy', `"${number}"`);
+    }
+    const asserts = categories.size > 0 || effect !== undefined || sentenceCitations.length > 0;
+    if (evidence && healthContext() && asserts) {
       trigger('establishment_claim', establishment ? `"${establishment}"` : `cites ${sentenceCitations[0]!.text}`);
     }
 
@@ -234,7 +263,7 @@ export class ClaimAnalyser {
     if (vulnerable && (categories.size > 0 || opening)) trigger('vulnerable_group', `"${vulnerable}"`);
 
     const negated = found.negatedTriggers();
-    const efficacy = [...categories].some((category) => category !== 'establishment_claim' && category !== 'quantitative_efficacy');
+    const efficacy = [...categories.keys()].some((category) => category !== 'establishment_claim' && category !== 'quantitative_efficacy');
     const signals: SentenceSignals = {
       recommendsSupplement: (productNamed && (found.has('recommendation') || opening)) || (categories.has('dosage_advice') && draftProducts.size > 0),
       givesHealthAdvice: categories.has('dosage_advice') || (opening && (productNamed || found.has('outcome'))),
@@ -262,13 +291,14 @@ export class ClaimAnalyser {
     const overLimit = this.aboveUpperLimit(found, amounts, mainProduct);
     if (overLimit) factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
     if (doseChange) factors.push({ code: 'dose_change', detail: `tells readers to "${doseChange}"`, weight: weights.doseChange });
-    if (categories.has('mechanism') && (diseaseTerm || drugTerm)) {
-      factors.push({ code: 'mechanism_tied_to_disorder', detail: 'a mechanism linked to a disorder or a drug', weight: weights.mechanismTiedToDisorder });
+    const sensitive = diseaseTerm ?? drugTerm ?? found.first('sensitive');
+    if (categories.has('mechanism') && sensitive) {
+      factors.push({ code: 'mechanism_tied_to_disorder', detail: `a mechanism tied to "${sensitive}"`, weight: weights.mechanismTiedToDisorder });
     }
     if (categories.has('safety_absolute') && disease) {
       factors.push({ code: 'safety_with_condition', detail: `declared safe alongside "${disease}"`, weight: weights.safetyWithCondition });
     }
-    if (diseaseOrDrug && !productNamed && !opening && !firstPerson) {
+    if (diseaseOrDrug && !productNamed && !pronounSubject && !opening && !firstPerson) {
       factors.push({ code: 'no_product', detail: 'no supplement or product is named as the cause', weight: weights.noProduct });
     }
     const hedge = found.first('hedge');
@@ -284,6 +314,7 @@ export class ClaimAnalyser {
       factors.push({ code: 'safety_caveat', detail: `qualified: "${caveat}"`, weight: weights.safetyCaveat });
     }
 
+    factors.unshift(...categoryFactors(categories, weights.categories));
     const riskScore = Math.max(0, Math.min(100, Math.round(factors.reduce((sum, factor) => sum + factor.weight, 0))));
     const { thresholds } = this.policy;
     const riskLevel: RiskLevel = riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
@@ -291,7 +322,7 @@ export class ClaimAnalyser {
       signals,
       claim: {
         sentence,
-        categories: [...categories],
+        categories: [...categories.keys()],
         riskScore,
         riskLevel,
         factors,
@@ -301,8 +332,10 @@ export class ClaimAnalyser {
   }
 
   private aboveUpperLimit(found: Found, amounts: RegExpMatchArray[], mainProduct: string | undefined): string | undefined {
-    const named = this.policy.upperLimits.filter((limit) => found.hasPhrase('product', limit.product));
-    const limits = named.length > 0 ? named : this.policy.upperLimits.filter((limit) => limit.product === mainProduct);
+    // The sentence's own product, else the draft's main one ("Adults can safely take 10,000 IU a day").
+    const named = found.words('product');
+    const products = named.length > 0 ? named : mainProduct ? [mainProduct] : [];
+    const limits = this.policy.upperLimits.filter((limit) => products.some((product) => product.startsWith(limit.product)));
     for (const limit of limits) {
       for (const amount of amounts) {
         const unit = amount[3]!.toLowerCase().replace(/s$/, '');
@@ -409,6 +442,13 @@ class Found {
     return undefined;
   }
 
+  /** "It", "this" or "they" among the first words: the claim is about what the draft discusses. */
+  pronounNearStart(body: string): boolean {
+    const offset = this.sentence.start + this.sentence.text.length - body.length;
+    const first = this.tokens.findIndex((token) => token.start >= offset);
+    return first >= 0 && this.tokens.slice(first, first + 4).some((token) => PRONOUNS.has(token.norm));
+  }
+
   /** Product names standing before a product form: "PureSea" and "fish" in "PureSea fish oil". */
   namesBeforeProductForms(stopwords: ReadonlySet<string>): string[] {
     const names: string[] = [];
@@ -423,11 +463,41 @@ class Found {
     return names;
   }
 
-  /** The sentence opens with a noun that is not a stop word, drug or disease: "Berberine lowers ...". */
-  opensWithNamedSubject(body: string, stopwords: ReadonlySet<string>): boolean {
+  /** "Some medicines can lower vitamin D levels": the drug acts on the product, in the same clause. */
+  drugIsSubject(): boolean {
+    const product = this.all('product')[0];
+    const drugs = this.all('drug').filter((drug) => !product || drug.last < product.first);
+    const lastDrug = drugs.at(-1);
+    if (!lastDrug) return false;
+    if (!product) return true;
+    const from = this.tokens[lastDrug.last]!.end - this.sentence.start;
+    const to = this.tokens[product.first]!.start - this.sentence.start;
+    return !CLAUSE_JOIN.test(this.sentence.text.slice(from, to));
+  }
+
+  /** A list item that opens with a claim verb ("Cuts the risk of ...") speaks of the list's subject. */
+  opensWithVerb(body: string): boolean {
+    const offset = this.sentence.start + this.sentence.text.length - body.length;
+    const index = this.tokens.findIndex((token) => token.start >= offset);
+    const verbs: Tag[] = ['diseaseVerb', 'effect', 'interaction', 'mechanismVerb'];
+    return index >= 0 && verbs.some((tag) => this.all(tag).some((match) => match.first === index));
+  }
+
+  /** The first word after any "Label:", capitalised as a name would be. */
+  openingWord(): string | undefined {
+    const body = this.sentence.text.replace(LABEL, '');
+    const offset = this.sentence.start + this.sentence.text.length - body.length;
+    const first = this.tokens.find((token) => token.start >= offset);
+    if (!first) return undefined;
+    const raw = this.sentence.text.slice(first.start - this.sentence.start, first.end - this.sentence.start);
+    return /^[\p{Lu}]/u.test(raw) ? first.norm : undefined;
+  }
+
+  /** The sentence opens with one of the draft's topics that is not a stop word, drug or disease. */
+  opensWithNamedSubject(body: string, stopwords: ReadonlySet<string>, topics: ReadonlySet<string>): boolean {
     const offset = this.sentence.text.length - body.length;
     const first = this.tokens.find((token) => token.start >= this.sentence.start + offset);
-    if (!first || stopwords.has(first.norm)) return false;
+    if (!first || stopwords.has(first.norm) || !topics.has(first.norm)) return false;
     const raw = this.sentence.text.slice(first.start - this.sentence.start, first.end - this.sentence.start);
     if (!/^[\p{Lu}]/u.test(raw)) return false;
     const index = this.tokens.indexOf(first);
@@ -455,6 +525,19 @@ class Found {
       .map((token) => token.norm)
       .join(' ');
   }
+}
+
+/** Category factors: the heaviest counts in full, the others at half weight, so overlapping triggers do not pile up. */
+function categoryFactors(
+  categories: ReadonlyMap<ClaimCategory, string>,
+  weights: Partial<Record<ClaimCategory, number>>,
+): Factor[] {
+  const ranked = [...categories].sort(([a], [b]) => (weights[b] ?? 0) - (weights[a] ?? 0));
+  return ranked.map(([category, detail], rank) => ({
+    code: 'trigger',
+    detail: `${category}: ${detail}`,
+    weight: rank === 0 ? (weights[category] ?? 0) : Math.round((weights[category] ?? 0) / 2),
+  }));
 }
 
 function firstMatch(text: string, pattern: RegExp): string | undefined {

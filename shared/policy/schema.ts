@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClaimCategory } from '../contract.js';
 
 /**
@@ -79,6 +79,8 @@ export const Policy = z.object({
     subjectStopwords: phrases,
     /** Body functions and outcomes a general health claim speaks of (sleep, mood, immunity). */
     healthOutcomes: phrases,
+    /** Outcomes that make a mechanism claim sensitive (sleep, mood, anxiety). */
+    sensitiveOutcomes: phrases,
     /** Neurotransmitters, hormones and markers a mechanism claim names. */
     mechanismTargets: phrases,
     vulnerableGroups: phrases,
@@ -92,6 +94,8 @@ export const Policy = z.object({
     mechanismVerbs: phrases,
     establishment: phrases,
     safetyAbsolute: phrases,
+    /** Warnings of harm ("too much can cause"): a sentence with one warns, it does not claim a benefit. */
+    harmCues: phrases,
     /** Softeners that make a safety phrase a caveat rather than an absolute. */
     safetyCaveats: phrases,
     hedges: phrases,
@@ -126,6 +130,7 @@ export const Policy = z.object({
       }),
   ),
   weights: z.object({
+    /** The heaviest category counts in full, every further one at half its weight. */
     categories: z.record(ClaimCategory, weight),
     diseaseTerm: weight,
     drugTerm: weight,
