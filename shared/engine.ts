@@ -58,7 +58,10 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
   const disclaimers = findDisclaimers(view.text, sentences, policy.disclaimers);
 
   const insideDisclaimer = (start: number, end: number) =>
-    disclaimers.some((found) => found.start !== undefined && found.end !== undefined && start < found.end && end > found.start);
+    disclaimers.some(
+      (found) =>
+        found.start !== undefined && found.end !== undefined && start < found.end && end > found.start,
+    );
   const body = sentences.filter(
     (sentence) =>
       !structure.referenceBlocks.has(sentence.blockIndex) &&
@@ -90,7 +93,10 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
     reasons: verdict.reasons,
     disclaimers: disclaimerResults.map((found) => {
       const definition = policy.disclaimers.find((candidate) => candidate.id === found.id)!;
-      const span = found.start !== undefined && found.end !== undefined ? view.toSource(found.start, found.end) : undefined;
+      const span =
+        found.start !== undefined && found.end !== undefined
+          ? view.toSource(found.start, found.end)
+          : undefined;
       return {
         id: found.id,
         required: found.required,
@@ -142,4 +148,3 @@ function displayText(text: string): string {
   const collapsed = text.replace(/\s+/gu, ' ').trim();
   return collapsed.length > MAX_CLAIM_TEXT ? `${collapsed.slice(0, MAX_CLAIM_TEXT - 1)}…` : collapsed;
 }
-

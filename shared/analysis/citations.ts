@@ -34,7 +34,7 @@ export interface FoundReference {
 const YEAR = /\b(?:19|20)\d{2}\b/;
 const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
-  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment)\s+(?:published\s+|appearing\s+)?in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in)\s+(?:the\s+)?/giu;
+  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)\s+(?:published\s+|appearing\s+)?in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in)\s+(?:the\s+)?/giu;
 const NUMERIC = /\[\^?(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,20})\]/g;
 const PAREN_YEAR = /\(((?:19|20)\d{2})[a-z]?\)/g;
 const NAME_WORD = /^[\p{Lu}][\p{L}'’.-]*$/u;
@@ -56,19 +56,38 @@ export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
     findParentheticalCitations(sentence, add);
     for (const match of sentence.text.matchAll(NUMERIC)) {
       const start = sentence.start + match.index;
-      add({ start, end: start + match[0].length, kind: 'numeric', numbers: expandNumbers(match[1]!), names: [], year: null, doi: null });
+      add({
+        start,
+        end: start + match[0].length,
+        kind: 'numeric',
+        numbers: expandNumbers(match[1]!),
+        names: [],
+        year: null,
+        doi: null,
+      });
     }
     for (const match of sentence.text.matchAll(new RegExp(DOI.source, 'gi'))) {
       const start = sentence.start + match.index;
-      add({ start, end: start + match[0].length, kind: 'doi', numbers: [], names: [], year: null, doi: match[0].toLowerCase() });
+      add({
+        start,
+        end: start + match[0].length,
+        kind: 'doi',
+        numbers: [],
+        names: [],
+        year: null,
+        doi: match[0].toLowerCase(),
+      });
     }
     found.sort((a, b) => a.start - b.start);
-    for (const citation of found) citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
+    for (const citation of found)
+      citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
   }
   return citations;
 }
 
-type AddCitation = (citation: Omit<FoundCitation, 'id' | 'matchedReference' | 'text' | 'sentenceIndex'>) => void;
+type AddCitation = (
+  citation: Omit<FoundCitation, 'id' | 'matchedReference' | 'text' | 'sentenceIndex'>,
+) => void;
 
 /** "a 2019 study in The Journal of Affective Disorders", "Research in Psychopharmacology (2020)". */
 function findSourceCitations(sentence: Sentence, add: AddCitation): void {
@@ -124,7 +143,10 @@ function findParentheticalCitations(sentence: Sentence, add: AddCitation): void 
     }
     if (close - open <= 200) {
       for (const part of text.slice(open + 1, close).split(';')) {
-        const parsed = /^\s*(?:see\s+(?:also\s+)?|e\.g\.,?\s+|cf\.\s+)?([\p{Lu}][^,]{0,120}?),?\s+((?:19|20)\d{2})[a-z]?\s*$/u.exec(part);
+        const parsed =
+          /^\s*(?:see\s+(?:also\s+)?|e\.g\.,?\s+|cf\.\s+)?([\p{Lu}][^,]{0,120}?),?\s+((?:19|20)\d{2})[a-z]?\s*$/u.exec(
+            part,
+          );
         const names = parsed ? surnames(parsed[1]!) : [];
         if (parsed && names.length > 0) {
           add({
@@ -150,7 +172,9 @@ function findParentheticalCitations(sentence: Sentence, add: AddCitation): void 
     const previous = /([\p{L}]+)\s*$/u.exec(text.slice(Math.max(0, start - 12), start))?.[1]?.toLowerCase();
     const inSource = previous === 'in';
     if (previous && !inSource && CONNECTORS.has(previous)) continue; // the tail of a longer name
-    const names = inSource ? [text.slice(start, match.index).trim()] : surnames(text.slice(start, match.index));
+    const names = inSource
+      ? [text.slice(start, match.index).trim()]
+      : surnames(text.slice(start, match.index));
     if (names.length === 0) continue;
     add({
       start: sentence.start + start,
@@ -202,11 +226,13 @@ function readNameWordsBackwards(text: string, end: number): Word[] {
   for (const token of tokens) {
     const value = token[0];
     const start = offset + token.index;
-    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value)) words.unshift({ start, end: start + value.length });
+    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value))
+      words.unshift({ start, end: start + value.length });
     else break;
     if (words.length >= 6) break;
   }
-  while (words.length > 0 && /^(?:and|&|et|al\.?)$/i.test(text.slice(words[0]!.start, words[0]!.end))) words.shift();
+  while (words.length > 0 && /^(?:and|&|et|al\.?)$/i.test(text.slice(words[0]!.start, words[0]!.end)))
+    words.shift();
   return words;
 }
 
@@ -230,7 +256,9 @@ function expandNumbers(list: string): number[] {
 }
 
 /** Parses reference-list entries (analysis offsets and text) into searchable references. */
-export function parseReferences(entries: ReadonlyArray<{ start: number; end: number; text: string }>): FoundReference[] {
+export function parseReferences(
+  entries: ReadonlyArray<{ start: number; end: number; text: string }>,
+): FoundReference[] {
   return entries.map((entry, index) => {
     const text = entry.text;
     const numbered = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+/.exec(text);
@@ -245,7 +273,9 @@ export function parseReferences(entries: ReadonlyArray<{ start: number; end: num
       end: entry.end,
       text,
       number: numbered ? Number(numbered[1] ?? numbered[2]) : index + 1,
-      authors: looksLikeAuthors(head) ? surnames(head).filter((name) => name.length > 2 || !/^[\p{Lu}]+$/u.test(name)) : [],
+      authors: looksLikeAuthors(head)
+        ? surnames(head).filter((name) => name.length > 2 || !/^[\p{Lu}]+$/u.test(name))
+        : [],
       year: yearMatch ? Number(yearMatch[0]) : null,
       journal: leading && !looksLikeAuthors(leading[1]!) ? leading[1]!.trim() : null,
       title,
@@ -294,7 +324,9 @@ function findReference(
   if (citation.kind === 'author_year') {
     // The first author's surname must stand in the entry, with the same year.
     const needle = ` ${normalise(first)} `;
-    return references.find((reference) => reference.year !== null && yearFits(reference) && reference.searchable.includes(needle));
+    return references.find(
+      (reference) => reference.year !== null && yearFits(reference) && reference.searchable.includes(needle),
+    );
   }
   return references.find((reference) => yearFits(reference) && standsAsName(reference.text, first));
 }
@@ -311,8 +343,14 @@ function standsAsName(referenceText: string, name: string): boolean {
   if (words.length === 0) return false;
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'giu');
   for (const match of referenceText.matchAll(pattern)) {
-    const before = /([\p{L}]+)([^\p{L}\p{N}]*)$/u.exec(referenceText.slice(Math.max(0, match.index - 40), match.index));
-    const extendsName = before && /^[\p{Lu}]/u.test(before[1]!) && !/^the$/i.test(before[1]!) && !/[.,;:()“”"]/u.test(before[2]!);
+    const before = /([\p{L}]+)([^\p{L}\p{N}]*)$/u.exec(
+      referenceText.slice(Math.max(0, match.index - 40), match.index),
+    );
+    const extendsName =
+      before &&
+      /^[\p{Lu}]/u.test(before[1]!) &&
+      !/^the$/i.test(before[1]!) &&
+      !/[.,;:()“”"]/u.test(before[2]!);
     if (!extendsName) return true;
   }
   return false;

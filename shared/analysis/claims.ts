@@ -63,19 +63,30 @@ const TIME_FRAME =
 const BY_AMOUNT =
   /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/giu;
 const STUDY_WORDS = /\b(?:placebo|participants|subjects|volunteers|patients|trial|study)\b/iu;
-const COMPARATIVE = /\b(?:placebo|faster|slower|more|less|fewer|higher|lower|longer|shorter|better|larger|smaller|greater)\b/iu;
+const COMPARATIVE =
+  /\b(?:placebo|faster|slower|more|less|fewer|higher|lower|longer|shorter|better|larger|smaller|greater)\b/iu;
 const NUMBER_WORD = '(?:one|two|three|four|half\\s+a|a\\s+half|a)';
 const AMOUNT = new RegExp(
   `(?<![\\p{L}\\p{N}.])(\\d{1,6}(?:[.,]\\d+)?|${NUMBER_WORD})(?:\\s*(?:[-–—]|to)\\s*(\\d{1,6}(?:[.,]\\d+)?))?\\s?(?:\\d{1,4}\\s?(?:mg|g)\\s+)?(mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?)(?![\\p{L}])`,
   'giu',
 );
 const DOSE_CHANGE = /\b(?:double|triple|increase|up)\s+(?:the|your)\s+dos(?:e|age)\b/iu;
-const MG_PER_UNIT: Record<string, number> = { mg: 1, milligram: 1, mcg: 0.001, µg: 0.001, μg: 0.001, microgram: 0.001, g: 1000, gram: 1000 };
+const MG_PER_UNIT: Record<string, number> = {
+  mg: 1,
+  milligram: 1,
+  mcg: 0.001,
+  µg: 0.001,
+  μg: 0.001,
+  microgram: 0.001,
+  g: 1000,
+  gram: 1000,
+};
 const NEGATION_REACH = 6;
 const TOPIC_MIN_MENTIONS = 3;
 const PRONOUNS: ReadonlySet<string> = new Set(['it', 'its', 'this', 'these', 'they']);
 const LABEL = /^[^:.!?]{1,60}:\s+/u;
-const DOCTOR_ENDORSEMENT = /\bDr\.?\s+[\p{Lu}][\p{L}'’-]+\s+(?:recommends|swears\s+by|prescribes|uses|trusts)\b/u;
+const DOCTOR_ENDORSEMENT =
+  /\bDr\.?\s+[\p{Lu}][\p{L}'’-]+\s+(?:recommends|swears\s+by|prescribes|uses|trusts)\b/u;
 const FIRST_PERSON = /(?:^|[\s"“])(?:I|I'm|I’m|I've|I’ve|[Mm]y)\s/u;
 const QUESTION_END = /\?["”’)]*$/u;
 const CLAUSE_JOIN = /\b(?:and|but|while|whereas)\s/iu;
@@ -133,7 +144,8 @@ export class ClaimAnalyser {
       for (const name of sentenceFound.namesBeforeProductForms(this.stopwords)) {
         draftProducts.set(name, (draftProducts.get(name) ?? 0) + 1);
       }
-      for (const name of sentenceFound.words('product')) draftProducts.set(name, (draftProducts.get(name) ?? 0) + 1);
+      for (const name of sentenceFound.words('product'))
+        draftProducts.set(name, (draftProducts.get(name) ?? 0) + 1);
     }
     const mainProduct = [...draftProducts.entries()]
       .filter(([name]) => this.policy.upperLimits.some((limit) => name.startsWith(limit.product)))
@@ -144,7 +156,9 @@ export class ClaimAnalyser {
       for (const token of sentenceFound.tokens) mentions.set(token.norm, (mentions.get(token.norm) ?? 0) + 1);
     }
     const topics = new Set(
-      found.map((sentenceFound) => sentenceFound.openingWord()).filter((word): word is string => (mentions.get(word ?? '') ?? 0) >= TOPIC_MIN_MENTIONS),
+      found
+        .map((sentenceFound) => sentenceFound.openingWord())
+        .filter((word): word is string => (mentions.get(word ?? '') ?? 0) >= TOPIC_MIN_MENTIONS),
     );
     const citationsBySentence = new Map<number, FoundCitation[]>();
     for (const citation of citations) {
@@ -156,7 +170,13 @@ export class ClaimAnalyser {
     const result: ClaimsResult = { claims: [], signals: [] };
     for (const sentenceFound of found) {
       const sentenceCitations = citationsBySentence.get(sentenceFound.sentence.index) ?? [];
-      const { claim, signals } = this.analyseSentence(sentenceFound, sentenceCitations, draftProducts, mainProduct, topics);
+      const { claim, signals } = this.analyseSentence(
+        sentenceFound,
+        sentenceCitations,
+        draftProducts,
+        mainProduct,
+        topics,
+      );
       result.signals.push(signals);
       if (claim) result.claims.push(claim);
     }
@@ -208,8 +228,10 @@ export class ClaimAnalyser {
     const diseasePhrase = found.unnegated('diseasePhrase');
     const diseaseVerb = warning ? undefined : found.unnegated('diseaseVerb');
     if (diseasePhrase && subject) trigger('disease_claim', `"${diseasePhrase}"`);
-    else if (subject && diseaseVerb && diseaseTerm) trigger('disease_claim', `"${diseaseVerb}" with "${diseaseTerm}"`);
-    else if (subject && effect && disease && !authorised) trigger('disease_claim', `"${effect}" with "${disease}"`);
+    else if (subject && diseaseVerb && diseaseTerm)
+      trigger('disease_claim', `"${diseaseVerb}" with "${diseaseTerm}"`);
+    else if (subject && effect && disease && !authorised)
+      trigger('disease_claim', `"${effect}" with "${disease}"`);
 
     const interaction = found.unnegated('interaction');
     if (drugTerm && interaction && subject && !found.isWithin('interaction', 'drug')) {
@@ -219,14 +241,16 @@ export class ClaimAnalyser {
     }
 
     const testimonial = found.first('testimonial') ?? DOCTOR_ENDORSEMENT.exec(text)?.[0];
-    if (testimonial && (diseaseTerm || effect || found.has('outcome') || productNamed)) trigger('testimonial', `"${testimonial}"`);
+    if (testimonial && (diseaseTerm || effect || found.has('outcome') || productNamed))
+      trigger('testimonial', `"${testimonial}"`);
     else if (firstPerson && (diseaseTerm || effect) && (productNamed || diseaseTerm)) {
       trigger('testimonial', 'a first-person account of an effect');
     }
 
     const mechanismVerb = found.unnegated('mechanismVerb');
     const mechanismTarget = found.first('mechanismTarget');
-    if (mechanismVerb && mechanismTarget && subject) trigger('mechanism', `"${mechanismVerb}" ${mechanismTarget}`);
+    if (mechanismVerb && mechanismTarget && subject)
+      trigger('mechanism', `"${mechanismVerb}" ${mechanismTarget}`);
 
     const safety = found.unnegatedSafety();
     if (safety && (productNamed || opening)) trigger('safety_absolute', `"${safety}"`);
@@ -235,7 +259,10 @@ export class ClaimAnalyser {
     const adviceWord = found.first('dosageWord') ?? (opening ? found.first('imperative') : undefined);
     const doseChange = DOSE_CHANGE.exec(text)?.[0];
     if ((amounts.length > 0 && adviceWord) || doseChange) {
-      trigger('dosage_advice', amounts[0] ? `"${amounts[0][0]}"${adviceWord ? ` with "${adviceWord}"` : ''}` : `"${doseChange}"`);
+      trigger(
+        'dosage_advice',
+        amounts[0] ? `"${amounts[0][0]}"${adviceWord ? ` with "${adviceWord}"` : ''}` : `"${doseChange}"`,
+      );
     }
 
     const establishment = found.first('establishment');
@@ -244,38 +271,69 @@ export class ClaimAnalyser {
       categories.size > 0 ||
       diseaseTerm !== undefined ||
       (effect !== undefined && subject && (found.has('outcome') || found.has('mechanismTarget')));
-    const number = firstMatch(text, PERCENT_OR_MULTIPLE) ?? firstMatch(text, BY_AMOUNT) ?? firstMatch(text, TIME_FRAME);
+    const number =
+      firstMatch(text, PERCENT_OR_MULTIPLE) ?? firstMatch(text, BY_AMOUNT) ?? firstMatch(text, TIME_FRAME);
     const studied =
-      productNamed || diseaseTerm !== undefined || found.has('mechanismTarget') || found.has('outcome') || STUDY_WORDS.test(text);
-    if (number && (healthContext() || (studied && (evidence || COMPARATIVE.test(text) || (effect && subject))))) {
+      productNamed ||
+      diseaseTerm !== undefined ||
+      found.has('mechanismTarget') ||
+      found.has('outcome') ||
+      STUDY_WORDS.test(text);
+    if (
+      number &&
+      (healthContext() || (studied && (evidence || COMPARATIVE.test(text) || (effect && subject))))
+    ) {
       trigger('quantitative_efficacy', `"${number}"`);
     }
     const asserts = categories.size > 0 || effect !== undefined || sentenceCitations.length > 0;
     if (evidence && healthContext() && asserts) {
-      trigger('establishment_claim', establishment ? `"${establishment}"` : `cites ${sentenceCitations[0]!.text}`);
+      trigger(
+        'establishment_claim',
+        establishment ? `"${establishment}"` : `cites ${sentenceCitations[0]!.text}`,
+      );
     }
 
-    if (categories.size === 0 && subject && effect && (found.has('outcome') || found.has('mechanismTarget') || symptom)) {
-      trigger('general_health', `"${effect}" ${found.first('outcome') ?? found.first('mechanismTarget') ?? symptom}`);
+    if (
+      categories.size === 0 &&
+      subject &&
+      effect &&
+      (found.has('outcome') || found.has('mechanismTarget') || symptom)
+    ) {
+      trigger(
+        'general_health',
+        `"${effect}" ${found.first('outcome') ?? found.first('mechanismTarget') ?? symptom}`,
+      );
     }
 
     const vulnerable = found.addressedVulnerableGroup();
     if (vulnerable && (categories.size > 0 || opening)) trigger('vulnerable_group', `"${vulnerable}"`);
 
     const negated = found.negatedTriggers();
-    const efficacy = [...categories.keys()].some((category) => category !== 'establishment_claim' && category !== 'quantitative_efficacy');
+    const efficacy = [...categories.keys()].some(
+      (category) => category !== 'establishment_claim' && category !== 'quantitative_efficacy',
+    );
     const signals: SentenceSignals = {
-      recommendsSupplement: (productNamed && (found.has('recommendation') || opening)) || (categories.has('dosage_advice') && draftProducts.size > 0),
-      givesHealthAdvice: categories.has('dosage_advice') || (opening && (productNamed || found.has('outcome'))),
+      recommendsSupplement:
+        (productNamed && (found.has('recommendation') || opening)) ||
+        (categories.has('dosage_advice') && draftProducts.size > 0),
+      givesHealthAdvice:
+        categories.has('dosage_advice') || (opening && (productNamed || found.has('outcome'))),
       structureFunctionClaim: categories.size > 0 && productNamed,
     };
     // A sentence whose every efficacy trigger is negated ("does not prevent colds") claims nothing.
     if (categories.size === 0 || (negated.length > 0 && !efficacy)) return { signals };
 
     const diseaseOrDrug = categories.has('disease_claim') || categories.has('drug_interaction');
-    if (diseaseTerm) factors.push({ code: 'disease_term', detail: `names "${diseaseTerm}"`, weight: weights.diseaseTerm });
-    if (drugTerm) factors.push({ code: 'drug_term', detail: `names the drug or drug class "${drugTerm}"`, weight: weights.drugTerm });
-    if (number) factors.push({ code: 'number', detail: `a specific figure: "${number}"`, weight: weights.number });
+    if (diseaseTerm)
+      factors.push({ code: 'disease_term', detail: `names "${diseaseTerm}"`, weight: weights.diseaseTerm });
+    if (drugTerm)
+      factors.push({
+        code: 'drug_term',
+        detail: `names the drug or drug class "${drugTerm}"`,
+        weight: weights.drugTerm,
+      });
+    if (number)
+      factors.push({ code: 'number', detail: `a specific figure: "${number}"`, weight: weights.number });
 
     const unsupported = sentenceCitations.filter((citation) => citation.matchedReference === null);
     if (unsupported.length > 0) {
@@ -285,39 +343,76 @@ export class ClaimAnalyser {
         weight: weights.unsupportedCitation,
       });
     } else if (sentenceCitations.length > 0) {
-      factors.push({ code: 'supported_citation', detail: 'the cited sources are in the references', weight: weights.supportedCitation });
+      factors.push({
+        code: 'supported_citation',
+        detail: 'the cited sources are in the references',
+        weight: weights.supportedCitation,
+      });
     }
 
     const overLimit = this.aboveUpperLimit(found, amounts, mainProduct);
-    if (overLimit) factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
-    if (doseChange) factors.push({ code: 'dose_change', detail: `tells readers to "${doseChange}"`, weight: weights.doseChange });
+    if (overLimit)
+      factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
+    if (doseChange)
+      factors.push({
+        code: 'dose_change',
+        detail: `tells readers to "${doseChange}"`,
+        weight: weights.doseChange,
+      });
     const sensitive = diseaseTerm ?? drugTerm ?? found.first('sensitive');
     if (categories.has('mechanism') && sensitive) {
-      factors.push({ code: 'mechanism_tied_to_disorder', detail: `a mechanism tied to "${sensitive}"`, weight: weights.mechanismTiedToDisorder });
+      factors.push({
+        code: 'mechanism_tied_to_disorder',
+        detail: `a mechanism tied to "${sensitive}"`,
+        weight: weights.mechanismTiedToDisorder,
+      });
     }
     if (categories.has('safety_absolute') && disease) {
-      factors.push({ code: 'safety_with_condition', detail: `declared safe alongside "${disease}"`, weight: weights.safetyWithCondition });
+      factors.push({
+        code: 'safety_with_condition',
+        detail: `declared safe alongside "${disease}"`,
+        weight: weights.safetyWithCondition,
+      });
     }
     if (diseaseOrDrug && !productNamed && !pronounSubject && !opening && !firstPerson) {
-      factors.push({ code: 'no_product', detail: 'no supplement or product is named as the cause', weight: weights.noProduct });
+      factors.push({
+        code: 'no_product',
+        detail: 'no supplement or product is named as the cause',
+        weight: weights.noProduct,
+      });
     }
     const hedge = found.first('hedge');
     if (hedge && !diseaseOrDrug && !categories.has('vulnerable_group')) {
-      factors.push({ code: 'hedge', detail: `hedged: "${hedge}" (never softens disease, drug or vulnerable-group claims)`, weight: weights.hedge });
+      factors.push({
+        code: 'hedge',
+        detail: `hedged: "${hedge}" (never softens disease, drug or vulnerable-group claims)`,
+        weight: weights.hedge,
+      });
     }
-    if (negated.length > 0) factors.push({ code: 'negation', detail: `negated: "${negated.join('", "')}"`, weight: 0 });
-    if (QUESTION_END.test(text)) factors.push({ code: 'question', detail: 'asked as a question', weight: weights.question });
+    if (negated.length > 0)
+      factors.push({ code: 'negation', detail: `negated: "${negated.join('", "')}"`, weight: 0 });
+    if (QUESTION_END.test(text))
+      factors.push({ code: 'question', detail: 'asked as a question', weight: weights.question });
     const reported = found.first('reported');
-    if (reported) factors.push({ code: 'reported_speech', detail: `reported, not asserted: "${reported}"`, weight: weights.reportedSpeech });
+    if (reported)
+      factors.push({
+        code: 'reported_speech',
+        detail: `reported, not asserted: "${reported}"`,
+        weight: weights.reportedSpeech,
+      });
     const caveat = found.first('caveat');
     if (categories.has('safety_absolute') && caveat) {
       factors.push({ code: 'safety_caveat', detail: `qualified: "${caveat}"`, weight: weights.safetyCaveat });
     }
 
     factors.unshift(...categoryFactors(categories, weights.categories));
-    const riskScore = Math.max(0, Math.min(100, Math.round(factors.reduce((sum, factor) => sum + factor.weight, 0))));
+    const riskScore = Math.max(
+      0,
+      Math.min(100, Math.round(factors.reduce((sum, factor) => sum + factor.weight, 0))),
+    );
     const { thresholds } = this.policy;
-    const riskLevel: RiskLevel = riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
+    const riskLevel: RiskLevel =
+      riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
     return {
       signals,
       claim: {
@@ -331,15 +426,25 @@ export class ClaimAnalyser {
     };
   }
 
-  private aboveUpperLimit(found: Found, amounts: RegExpMatchArray[], mainProduct: string | undefined): string | undefined {
+  private aboveUpperLimit(
+    found: Found,
+    amounts: RegExpMatchArray[],
+    mainProduct: string | undefined,
+  ): string | undefined {
     // The sentence's own product, else the draft's main one ("Adults can safely take 10,000 IU a day").
     const named = found.words('product');
     const products = named.length > 0 ? named : mainProduct ? [mainProduct] : [];
-    const limits = this.policy.upperLimits.filter((limit) => products.some((product) => product.startsWith(limit.product)));
+    const limits = this.policy.upperLimits.filter((limit) =>
+      products.some((product) => product.startsWith(limit.product)),
+    );
     for (const limit of limits) {
       for (const amount of amounts) {
         const unit = amount[3]!.toLowerCase().replace(/s$/, '');
-        const highest = Math.max(...[amount[1], amount[2]].map((value) => Number(value?.replace(',', '') ?? NaN)).filter(Number.isFinite));
+        const highest = Math.max(
+          ...[amount[1], amount[2]]
+            .map((value) => Number(value?.replace(',', '') ?? NaN))
+            .filter(Number.isFinite),
+        );
         const perMg = MG_PER_UNIT[unit];
         const exceeds =
           (perMg !== undefined && limit.mgPerDay !== undefined && highest * perMg > limit.mgPerDay) ||
@@ -354,7 +459,14 @@ export class ClaimAnalyser {
   }
 }
 
-const NEGATABLE: ReadonlySet<Tag> = new Set(['diseaseVerb', 'diseasePhrase', 'interaction', 'effect', 'mechanismVerb', 'safety']);
+const NEGATABLE: ReadonlySet<Tag> = new Set([
+  'diseaseVerb',
+  'diseasePhrase',
+  'interaction',
+  'effect',
+  'mechanismVerb',
+  'safety',
+]);
 
 /** The matches of one sentence, by tag, with negation resolved. */
 class Found {
@@ -404,7 +516,9 @@ class Found {
   /** Whether every match of `inner` lies inside a match of `outer` ("side effects" inside "no side effects"). */
   isWithin(inner: Tag, outer: Tag): boolean {
     const outers = this.all(outer);
-    return this.all(inner).every((match) => outers.some((other) => other.first <= match.first && other.last >= match.last));
+    return this.all(inner).every((match) =>
+      outers.some((other) => other.first <= match.first && other.last >= match.last),
+    );
   }
 
   /** The first match of `tag` that no negator governs. */
@@ -437,7 +551,8 @@ class Found {
   addressedVulnerableGroup(): string | undefined {
     const addressing = this.all('addressing');
     for (const match of this.all('vulnerable')) {
-      if (addressing.some((word) => word.last < match.first && match.first - word.last <= 2)) return this.text(match);
+      if (addressing.some((word) => word.last < match.first && match.first - word.last <= 2))
+        return this.text(match);
     }
     return undefined;
   }
@@ -508,7 +623,9 @@ class Found {
   private isNegated(match: PhraseMatch<Tag>): boolean {
     return this.negators.some(
       (negator) =>
-        negator.last < match.first && match.first - negator.last <= NEGATION_REACH && !this.between(negator.last, match.first),
+        negator.last < match.first &&
+        match.first - negator.last <= NEGATION_REACH &&
+        !this.between(negator.last, match.first),
     );
   }
 

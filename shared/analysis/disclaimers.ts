@@ -35,7 +35,10 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
       parts: definition.parts.map((part) => ({
         id: part.id,
         patterns: part.patterns.map((source) => new RegExp(source, 'giu')),
-        alteredBy: part.alteredBy.map((alteration) => ({ pattern: new RegExp(alteration.pattern, 'iu'), detail: alteration.detail })),
+        alteredBy: part.alteredBy.map((alteration) => ({
+          pattern: new RegExp(alteration.pattern, 'iu'),
+          detail: alteration.detail,
+        })),
       })),
     };
     compiled.set(definition, result);

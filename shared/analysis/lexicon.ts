@@ -15,7 +15,11 @@ interface TrieNode<Tag extends string> {
   ends: Array<{ tag: Tag; phrase: string }>;
 }
 
-const newNode = <Tag extends string>(): TrieNode<Tag> => ({ exact: new Map(), prefixes: new Map(), ends: [] });
+const newNode = <Tag extends string>(): TrieNode<Tag> => ({
+  exact: new Map(),
+  prefixes: new Map(),
+  ends: [],
+});
 
 /**
  * Every policy phrase list in one token trie: a single walk from each token finds all tagged phrases that
@@ -63,7 +67,11 @@ export class Lexicon<Tag extends string> {
     const matches: PhraseMatch<Tag>[] = [];
     for (let first = 0; first < tokens.length; first++) {
       let frontier: TrieNode<Tag>[] = [this.root];
-      for (let last = first; last < tokens.length && last - first < this.longest && frontier.length > 0; last++) {
+      for (
+        let last = first;
+        last < tokens.length && last - first < this.longest && frontier.length > 0;
+        last++
+      ) {
         const word = tokens[last]!.norm;
         const next: TrieNode<Tag>[] = [];
         for (const node of frontier) {

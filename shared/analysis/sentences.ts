@@ -16,7 +16,8 @@ const CHUNK = 2000;
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 // Abbreviations after which ICU ends a sentence that has not ended.
-const ABBREVIATION_END = /(?:^|[\s(])(?:dr|mr|mrs|ms|prof|st|vs|no|fig|approx|ca|inc|ltd|jr|sr|e\.g|i\.e|u\.s|u\.k|et al)\.\s*$/i;
+const ABBREVIATION_END =
+  /(?:^|[\s(])(?:dr|mr|mrs|ms|prof|st|vs|no|fig|approx|ca|inc|ltd|jr|sr|e\.g|i\.e|u\.s|u\.k|et al)\.\s*$/i;
 
 export function segmentSentences(view: TextView): Sentence[] {
   const sentences: Sentence[] = [];
@@ -31,7 +32,8 @@ export function segmentSentences(view: TextView): Sentence[] {
       pendingStart = -1;
       pushSentence(sentences, view.text, from, end, blockIndex, block.kind);
     }
-    if (pendingStart >= 0) pushSentence(sentences, view.text, pendingStart, block.end, blockIndex, block.kind);
+    if (pendingStart >= 0)
+      pushSentence(sentences, view.text, pendingStart, block.end, blockIndex, block.kind);
   });
   return sentences;
 }
@@ -47,7 +49,14 @@ function pushSentence(
   while (end > start && /\s/u.test(text[end - 1]!)) end--;
   while (start < end && /\s/u.test(text[start]!)) start++;
   if (end <= start) return;
-  sentences.push({ index: sentences.length, start, end, text: text.slice(start, end), blockIndex, blockKind });
+  sentences.push({
+    index: sentences.length,
+    start,
+    end,
+    text: text.slice(start, end),
+    blockIndex,
+    blockKind,
+  });
 }
 
 function* segmentBlock(text: string, start: number, end: number): Generator<[number, number]> {

@@ -10,13 +10,22 @@ export interface DraftStructure {
   navigationBlocks: Set<number>;
 }
 
-const REFERENCE_LIKE = /\b(?:19|20)\d{2}\b|\bdoi\b|10\.\d{4,9}\/|https?:\/\/|\bretrieved\b|\bet al\b|\bjournal\b|\bvol\.|\bpp\./iu;
+const REFERENCE_LIKE =
+  /\b(?:19|20)\d{2}\b|\bdoi\b|10\.\d{4,9}\/|https?:\/\/|\bretrieved\b|\bet al\b|\bjournal\b|\bvol\.|\bpp\./iu;
 const MENU = /^(?:[^|·•]{1,40}\s[|·•]\s){2,}[^|·•]{1,40}$/u;
 
-export function findStructure(view: TextView, referenceHeadings: readonly string[], navigationCues: readonly string[]): DraftStructure {
+export function findStructure(
+  view: TextView,
+  referenceHeadings: readonly string[],
+  navigationCues: readonly string[],
+): DraftStructure {
   const headings = new Set(referenceHeadings.map(normalise));
   const cues = new Set(navigationCues.map(normalise));
-  const structure: DraftStructure = { referenceBlocks: new Set(), referenceEntries: [], navigationBlocks: new Set() };
+  const structure: DraftStructure = {
+    referenceBlocks: new Set(),
+    referenceEntries: [],
+    navigationBlocks: new Set(),
+  };
   const blockText = (block: Block) => view.text.slice(block.start, block.end);
 
   let inReferences = false;

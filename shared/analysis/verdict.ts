@@ -8,7 +8,10 @@ export interface DraftSignals extends SentenceSignals {
   riskyClaims: boolean;
 }
 
-export function draftSignals(sentenceSignals: readonly SentenceSignals[], claims: readonly AnalysedClaim[]): DraftSignals {
+export function draftSignals(
+  sentenceSignals: readonly SentenceSignals[],
+  claims: readonly AnalysedClaim[],
+): DraftSignals {
   const any = (key: keyof SentenceSignals) => sentenceSignals.some((signals) => signals[key]);
   return {
     recommendsSupplement: any('recommendsSupplement'),
@@ -25,7 +28,8 @@ const REQUIREMENT_HOLDS: Record<DisclaimerRequirement, (signals: DraftSignals) =
       ? 'the draft recommends a dietary supplement and makes structure/function claims about it'
       : undefined,
   health_advice: (signals) => (signals.givesHealthAdvice ? 'the draft gives health advice' : undefined),
-  risky_claims: (signals) => (signals.riskyClaims ? 'the draft makes medium- or high-risk health claims' : undefined),
+  risky_claims: (signals) =>
+    signals.riskyClaims ? 'the draft makes medium- or high-risk health claims' : undefined,
 };
 
 /** Whether the policy requires each disclaimer for this draft, and why. */
@@ -58,7 +62,8 @@ export function decideVerdict(
 ): Verdict {
   const reasons: ReviewReason[] = [];
   const high = claims.filter((claim) => claim.riskLevel === 'high');
-  if (high.length > 0) reasons.push({ code: 'high_risk_claims', detail: `${high.length} high-risk claim(s)` });
+  if (high.length > 0)
+    reasons.push({ code: 'high_risk_claims', detail: `${high.length} high-risk claim(s)` });
   let score = Math.max(0, ...claims.map((claim) => claim.riskScore));
   for (const disclaimer of disclaimers) {
     if (!disclaimer.required || disclaimer.status === 'present') continue;
@@ -86,7 +91,9 @@ export function decideVerdict(
       detail: `${unsupportedRisky.size} risky claim citation(s) not in the reference list`,
     });
   }
-  score += citations.filter((citation) => citation.matchedReference === null).length * policy.weights.draft.unsupportedCitation;
+  score +=
+    citations.filter((citation) => citation.matchedReference === null).length *
+    policy.weights.draft.unsupportedCitation;
   return {
     verdict: reasons.length > 0 ? 'review' : 'pass',
     riskScore: Math.max(0, Math.min(100, Math.round(score))),

@@ -13,17 +13,20 @@ const phrase = z
 const phrases = z.array(phrase);
 
 /** A regular expression source compiled with the `iu` flags; it must compile. */
-const pattern = z.string().min(1).refine(
-  (source) => {
-    try {
-      new RegExp(source, 'iu');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
+const pattern = z
+  .string()
+  .min(1)
+  .refine(
+    (source) => {
+      try {
+        new RegExp(source, 'iu');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
 
 export const DisclaimerPart = z.object({
   id: z.string().min(1),

@@ -49,7 +49,10 @@ export function decodeDraft(bytes: Uint8Array, maxBytes: number): string {
   try {
     text = decoder.decode(bytes);
   } catch {
-    throw new DraftError('not_utf8', `draft is not valid UTF-8 (at or after byte ${firstInvalidUtf8(bytes)})`);
+    throw new DraftError(
+      'not_utf8',
+      `draft is not valid UTF-8 (at or after byte ${firstInvalidUtf8(bytes)})`,
+    );
   }
   const controls = countControlCharacters(text);
   if (controls > 8 && controls > text.length / 100) {
@@ -73,7 +76,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const byte = bytes[i]!;
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    const length =
+      byte < 0x80
+        ? 1
+        : byte >= 0xc2 && byte < 0xe0
+          ? 2
+          : byte >= 0xe0 && byte < 0xf0
+            ? 3
+            : byte >= 0xf0 && byte < 0xf5
+              ? 4
+              : 0;
     if (length === 0 || i + length > bytes.length) return i;
     for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     i += length;

@@ -2,25 +2,109 @@ import { copyDecodingEntities } from './entities.js';
 import { TextViewBuilder, type BlockKind, type TextView } from './text-view.js';
 
 const BLOCK_KINDS: Record<string, BlockKind> = {
-  h1: 'heading', h2: 'heading', h3: 'heading', h4: 'heading', h5: 'heading', h6: 'heading',
-  li: 'listItem', dt: 'listItem', dd: 'listItem',
-  td: 'tableCell', th: 'tableCell',
+  h1: 'heading',
+  h2: 'heading',
+  h3: 'heading',
+  h4: 'heading',
+  h5: 'heading',
+  h6: 'heading',
+  li: 'listItem',
+  dt: 'listItem',
+  dd: 'listItem',
+  td: 'tableCell',
+  th: 'tableCell',
 };
 const PARAGRAPH_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'blockquote', 'pre', 'table', 'tr', 'thead', 'tbody',
-  'tfoot', 'ul', 'ol', 'dl', 'figure', 'figcaption', 'br', 'hr', 'address', 'details', 'summary', 'caption',
-  'body', 'html', 'center',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'thead',
+  'tbody',
+  'tfoot',
+  'ul',
+  'ol',
+  'dl',
+  'figure',
+  'figcaption',
+  'br',
+  'hr',
+  'address',
+  'details',
+  'summary',
+  'caption',
+  'body',
+  'html',
+  'center',
 ]);
 /** Elements whose content is code or not text at all. */
-const RAW_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'svg', 'math', 'iframe', 'object', 'title']);
+const RAW_TEXT_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'textarea',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'title',
+]);
 /** Page furniture: menus, footers, sidebars, forms. */
 const BOILERPLATE_TAGS = new Set(['nav', 'footer', 'aside', 'form', 'button', 'select', 'menu', 'dialog']);
-const BOILERPLATE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'menu', 'menubar', 'search']);
-const BOILERPLATE_CLASSES = new Set([
-  'nav', 'navbar', 'navigation', 'menu', 'breadcrumb', 'breadcrumbs', 'sidebar', 'related', 'related-posts',
-  'share', 'social', 'cookie', 'cookies', 'newsletter', 'advert', 'ads', 'ad', 'site-header', 'site-footer', 'footer', 'comments',
+const BOILERPLATE_ROLES = new Set([
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'menu',
+  'menubar',
+  'search',
 ]);
-const VOID_TAGS = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr']);
+const BOILERPLATE_CLASSES = new Set([
+  'nav',
+  'navbar',
+  'navigation',
+  'menu',
+  'breadcrumb',
+  'breadcrumbs',
+  'sidebar',
+  'related',
+  'related-posts',
+  'share',
+  'social',
+  'cookie',
+  'cookies',
+  'newsletter',
+  'advert',
+  'ads',
+  'ad',
+  'site-header',
+  'site-footer',
+  'footer',
+  'comments',
+]);
+const VOID_TAGS = new Set([
+  'br',
+  'hr',
+  'img',
+  'input',
+  'meta',
+  'link',
+  'area',
+  'base',
+  'col',
+  'embed',
+  'source',
+  'track',
+  'wbr',
+]);
 
 const TAG_NAME = /[A-Za-z][A-Za-z0-9-]*/y;
 const ATTRIBUTE = /\b(class|id|role)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
@@ -75,7 +159,12 @@ export function readHtml(source: string): TextView {
       builder.breakBlock();
       continue;
     }
-    if (!closing && !selfClosing && !VOID_TAGS.has(name) && isBoilerplate(name, source, TAG_NAME.lastIndex, tagEnd)) {
+    if (
+      !closing &&
+      !selfClosing &&
+      !VOID_TAGS.has(name) &&
+      isBoilerplate(name, source, TAG_NAME.lastIndex, tagEnd)
+    ) {
       builder.breakBlock();
       skipName = name;
       skipDepth = 1;
@@ -124,7 +213,8 @@ function isBoilerplate(name: string, source: string, attributesStart: number, ta
     const attribute = match[1]!.toLowerCase();
     const value = (match[2] ?? match[3] ?? match[4] ?? '').toLowerCase();
     if (attribute === 'role' && BOILERPLATE_ROLES.has(value.trim())) return true;
-    if (attribute !== 'role' && value.split(/\s+/).some((token) => BOILERPLATE_CLASSES.has(token))) return true;
+    if (attribute !== 'role' && value.split(/\s+/).some((token) => BOILERPLATE_CLASSES.has(token)))
+      return true;
   }
   return false;
 }

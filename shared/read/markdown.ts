@@ -67,13 +67,21 @@ export function readMarkdown(text: string): TextView {
     if (heading) {
       builder.breakBlock('heading');
       const closing = /[ \t]#+[ \t]*$/.exec(content);
-      copyInline(builder, text, line.start + heading[0].length, closing ? line.start + closing.index : line.end);
+      copyInline(
+        builder,
+        text,
+        line.start + heading[0].length,
+        closing ? line.start + closing.index : line.end,
+      );
       builder.breakBlock();
       openKind = undefined;
       continue;
     }
     const next = lines[index + 1];
-    if (content.includes('|') && (inTable || (next && TABLE_DELIMITER.test(text.slice(next.start, next.end))))) {
+    if (
+      content.includes('|') &&
+      (inTable || (next && TABLE_DELIMITER.test(text.slice(next.start, next.end))))
+    ) {
       if (!inTable) {
         inTable = true;
         index++; // the delimiter row
@@ -166,7 +174,8 @@ function copyInline(builder: TextViewBuilder, text: string, from: number, to: nu
       const open = char === '!' ? i + 1 : i;
       const close = text[open + 1] === '^' ? -1 : nextClose(open + 1, ']');
       const after = close >= 0 ? text[close + 1] : undefined;
-      const targetEnd = after === '(' ? nextClose(close + 2, ')') : after === '[' ? nextClose(close + 2, ']') : -1;
+      const targetEnd =
+        after === '(' ? nextClose(close + 2, ')') : after === '[' ? nextClose(close + 2, ']') : -1;
       if (close >= 0 && targetEnd >= 0) {
         flushUntil(i);
         copyInline(builder, text, open + 1, close, false);

@@ -149,5 +149,7 @@ export class TextViewBuilder {
 }
 
 function isSpace(code: number): boolean {
-  return code === 32 || code === 10 || code === 13 || code === 9 || code === 160 || code === 12 || code === 11;
+  return (
+    code === 32 || code === 10 || code === 13 || code === 9 || code === 160 || code === 12 || code === 11
+  );
 }

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ClaimCategory, DisclaimerStatus, RiskLevel, Verdict, type ModerationResult } from '../../shared/contract.js';
+import {
+  ClaimCategory,
+  DisclaimerStatus,
+  RiskLevel,
+  Verdict,
+  type ModerationResult,
+} from '../../shared/contract.js';
 import { moderateDraft } from '../../shared/engine.js';
 
 export const FIXTURE_DIR = path.resolve(import.meta.dirname, '../fixtures/drafts');
@@ -14,10 +20,18 @@ const Labels = z.object({
       verdict: Verdict,
       disclaimers: z.record(
         z.string(),
-        z.object({ required: z.boolean(), status: DisclaimerStatus, missingParts: z.array(z.string()).optional() }),
+        z.object({
+          required: z.boolean(),
+          status: DisclaimerStatus,
+          missingParts: z.array(z.string()).optional(),
+        }),
       ),
       riskyClaims: z.array(
-        z.object({ match: z.string(), level: RiskLevel.exclude(['low']), categories: z.array(ClaimCategory) }),
+        z.object({
+          match: z.string(),
+          level: RiskLevel.exclude(['low']),
+          categories: z.array(ClaimCategory),
+        }),
       ),
       notRisky: z.array(z.string()),
       citations: z.array(z.object({ match: z.string(), supported: z.boolean() })),
@@ -30,7 +44,11 @@ export function loadLabelledSet(): Array<{ file: string; labels: DraftLabels; re
   const labels = Labels.parse(JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, 'labels.json'), 'utf8')));
   return Object.entries(labels.drafts).map(([file, draftLabels]) => {
     const bytes = fs.readFileSync(path.join(FIXTURE_DIR, file));
-    return { file, labels: draftLabels, result: moderateDraft({ source: file, documentId: file, bytes, name: file }) };
+    return {
+      file,
+      labels: draftLabels,
+      result: moderateDraft({ source: file, documentId: file, bytes, name: file }),
+    };
   });
 }
 

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SUPPORTED_EXTENSIONS } from '../shared/read/index.js';
+
+export type Target = { kind: 'file'; path: string } | { kind: 'missing'; path: string };
+
+/** Expands the paths given on the command line: files as given, directories scanned for drafts. */
+export function expandTargets(paths: readonly string[]): Target[] {
+  const targets: Target[] = [];
+  for (const given of paths) {
+    const stat = fs.statSync(given, { throwIfNoEntry: false });
+    if (!stat) targets.push({ kind: 'missing', path: given });
+    else if (stat.isDirectory())
+      targets.push(...scanDirectory(given).map((file) => ({ kind: 'file' as const, path: file })));
+    else targets.push({ kind: 'file', path: given });
+  }
+  return targets;
+}
+
+function scanDirectory(directory: string): string[] {
+  const found: string[] = [];
+  const entries = fs
+    .readdirSync(directory, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) found.push(...scanDirectory(full));
+    else if (entry.isFile() && SUPPORTED_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()))
+      found.push(full);
+  }
+  return found;
+}
+
+/** A document id from a file name: "Magnesium Glycinate.txt" -> "magnesium-glycinate". */
+export function documentIdFor(file: string): string {
+  const base = path.basename(file, path.extname(file));
+  return (
+    base
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'draft'
+  );
+}

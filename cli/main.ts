@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
+import { DEFAULT_MAX_BYTES, moderateDraft } from '../shared/engine.js';
+import { DraftError } from '../shared/errors.js';
+import { defaultPolicy, parsePolicy, type Policy } from '../shared/policy/index.js';
+import { documentIdFor, expandTargets } from './files.js';
+import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './report.js';
+
+const USAGE = `Usage: claimscan check <file|dir>... [options]
+
+Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
+disclaimers and citations that are not in the draft's own reference list.
+
+Options:
+  --json             one JSON result per draft per line (JSON Lines), nothing else on stdout
+  --policy FILE      use this policy file instead of the built-in one
+  --max-bytes N      refuse drafts larger than N bytes (default ${DEFAULT_MAX_BYTES})
+  --no-color         plain output even on a terminal
+  -h, --help         show this help
+
+Exit codes: 0 every draft passes, 1 a draft needs review, 2 a usage or input error.`;
+
+const Options = z.object({
+  json: z.boolean().default(false),
+  policy: z.string().min(1).optional(),
+  maxBytes: z.coerce
+    .number()
+    .int()
+    .positive({ message: '--max-bytes must be a positive whole number' })
+    .default(DEFAULT_MAX_BYTES),
+  color: z.boolean().default(true),
+});
+
+class UsageError extends Error {}
+
+export function run(
+  argv: readonly string[],
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  tty: boolean,
+): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      allowNegative: true,
+      options: {
+        json: { type: 'boolean' },
+        policy: { type: 'string' },
+        'max-bytes': { type: 'string' },
+        color: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usage(stderr, (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, ...paths] = positionals;
+  if (command !== 'check')
+    return usage(stderr, command ? `unknown command "${command}"` : 'no command given');
+  if (paths.length === 0) return usage(stderr, 'no file or directory given');
+  const options = Options.safeParse({
+    json: values.json,
+    policy: values.policy,
+    maxBytes: values['max-bytes'],
+    color: values.color,
+  });
+  if (!options.success) return usage(stderr, options.error.issues.map((issue) => issue.message).join('; '));
+
+  let policy: Policy;
+  try {
+    policy = options.data.policy ? loadPolicyFile(options.data.policy) : defaultPolicy;
+  } catch (error) {
+    return usage(stderr, (error as Error).message);
+  }
+  const colour = tty && options.data.color && !options.data.json && !process.env.NO_COLOR ? COLOURS : PLAIN;
+
+  const results: Array<ModerationResult | DraftErrorRecord> = [];
+  for (const target of expandTargets(paths)) {
+    const outcome =
+      target.kind === 'missing'
+        ? errorRecord(target.path, 'not_found', `no such file or directory: ${target.path}`)
+        : checkFile(target.path, policy, options.data.maxBytes);
+    results.push(outcome);
+    if (options.data.json) stdout.write(`${JSON.stringify(outcome)}\n`);
+    else
+      stdout.write(
+        `${'error' in outcome ? formatError(outcome, colour) : formatResult(outcome, colour)}\n\n`,
+      );
+  }
+  if (results.length === 0) return usage(stderr, `no .txt, .md or .html drafts found in ${paths.join(', ')}`);
+  if (!options.data.json && results.length > 1) stdout.write(`${formatSummary(results, colour)}\n`);
+  if (results.some((result) => 'error' in result)) return 2;
+  return results.some((result) => 'verdict' in result && result.verdict === 'review') ? 1 : 0;
+}
+
+function checkFile(file: string, policy: Policy, maxBytes: number): ModerationResult | DraftErrorRecord {
+  try {
+    const size = fs.statSync(file).size;
+    // Refuse before reading, so a huge file costs nothing.
+    if (size > maxBytes)
+      throw new DraftError('too_large', `draft is ${size} bytes; the limit is ${maxBytes} bytes`);
+    const bytes = fs.readFileSync(file);
+    return moderateDraft(
+      { source: file, documentId: documentIdFor(file), bytes, name: file },
+      { policy, maxBytes },
+    );
+  } catch (error) {
+    if (error instanceof DraftError) return errorRecord(file, error.code, error.message);
+    return errorRecord(file, 'unreadable', `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function errorRecord(
+  source: string,
+  code: DraftErrorRecord['error']['code'],
+  message: string,
+): DraftErrorRecord {
+  return { source, error: { code, message } };
+}
+
+function loadPolicyFile(file: string): Policy {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read policy ${file}: ${(error as Error).message}`);
+  }
+  return parsePolicy(data, file);
+}
+
+function usage(stderr: NodeJS.WritableStream, message: string): number {
+  stderr.write(`claimscan: ${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+// Run only as the program (npx claimscan, node dist/cli/main.js), not when a test imports run().
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = run(
+    process.argv.slice(2),
+    process.stdout,
+    process.stderr,
+    Boolean(process.stdout.isTTY),
+  );
+}

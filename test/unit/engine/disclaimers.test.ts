@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../../support/engine.js';
+
+const ARTICLE =
+  'Magnesium Glycinate for Sleep\n\nTake 200 mg of magnesium glycinate before bed. It supports normal muscle function.\n\n';
+const MEDICAL =
+  'This article is for informational purposes only and is not medical advice. It is not a substitute for professional diagnosis or treatment.\n';
+const CONSULT = 'Talk to your doctor before starting any supplement, especially if you take medication.\n';
+const FDA =
+  'These statements have not been evaluated by the Food and Drug Administration. This product is not intended to diagnose, treat, cure, or prevent any disease.\n';
+
+const disclaimer = (text: string, id: string) => check(text).disclaimers.find((found) => found.id === id)!;
+
+describe('required disclaimers', () => {
+  it('finds all three by their parts and passes a compliant supplement article', () => {
+    const result = check(ARTICLE + MEDICAL + CONSULT + FDA);
+    expect(result.disclaimers.map(({ id, required, status }) => ({ id, required, status }))).toEqual([
+      { id: 'medical_advice', required: true, status: 'present' },
+      { id: 'fda_structure_function', required: true, status: 'present' },
+      { id: 'consult_professional', required: true, status: 'present' },
+    ]);
+    expect(result.verdict).toBe('pass');
+  });
+
+  it('accepts the FDA statement in the singular, abbreviated, in any case', () => {
+    const variant =
+      'THIS STATEMENT HAS NOT BEEN EVALUATED BY THE FDA. This product is not intended to diagnose, treat, cure or prevent any disease.';
+    expect(disclaimer(ARTICLE + MEDICAL + CONSULT + variant, 'fda_structure_function').status).toBe(
+      'present',
+    );
+  });
+
+  it.each([
+    ['"approved" for "evaluated"', FDA.replace('evaluated', 'approved'), ['not_evaluated'], 'approved'],
+    [
+      '"may not be intended"',
+      FDA.replace('is not intended', 'may not be intended'),
+      ['not_intended'],
+      'may not',
+    ],
+    [
+      'verbs missing',
+      FDA.replace('diagnose, treat, cure, or prevent', 'treat or cure'),
+      ['diagnose', 'prevent'],
+      undefined,
+    ],
+    [
+      'one sentence only',
+      FDA.split('. ')[0] + '.',
+      ['not_intended', 'diagnose', 'treat', 'cure', 'prevent', 'any_disease'],
+      undefined,
+    ],
+    ['truncated', FDA.slice(0, FDA.indexOf(' cure')), ['cure', 'prevent', 'any_disease'], undefined],
+  ])('reports an FDA statement with %s as altered', (_name, statement, missingParts, note) => {
+    const result = check(ARTICLE + MEDICAL + CONSULT + statement);
+    const fda = result.disclaimers.find((found) => found.id === 'fda_structure_function')!;
+    expect(fda.status).toBe('altered');
+    expect(fda.missingParts).toEqual(missingParts);
+    if (note) expect(fda.notes?.join(' ')).toContain(note);
+    expect(fda.expectedText).toContain('Food and Drug Administration');
+    expect(result.verdict).toBe('review');
+  });
+
+  it('does not count "for entertainment purposes" or "see a doctor if symptoms persist"', () => {
+    const text = ARTICLE + 'For entertainment purposes only.\nSee a doctor if symptoms persist.\n' + FDA;
+    expect(disclaimer(text, 'medical_advice').status).toBe('missing');
+    expect(disclaimer(text, 'consult_professional').status).toBe('missing');
+  });
+
+  it('reports the span of a found disclaimer in the draft', () => {
+    const text = ARTICLE + MEDICAL + CONSULT + FDA;
+    const fda = disclaimer(text, 'fda_structure_function');
+    expect(text.slice(fda.start, fda.end)).toContain('Food and Drug Administration');
+  });
+
+  it('requires none for a neutral fact sheet, a recipe or a news item', () => {
+    const factSheet =
+      'Magnesium is a mineral found in nuts, seeds and leafy greens. The body needs it for muscle and nerve function. Adults need about 310 to 420 mg a day from food.';
+    const recipe =
+      'Lentil Soup\n\n- 1 cup lentils\n- 2 carrots\n\nSimmer the lentils for 20 minutes and serve hot.';
+    const news = 'The city council approved a new bike lane on Main Street on Tuesday, to open in May.';
+    for (const text of [factSheet, recipe, news]) {
+      const result = check(text);
+      expect(result.disclaimers.every((found) => !found.required)).toBe(true);
+      expect(result.verdict).toBe('pass');
+    }
+  });
+});
