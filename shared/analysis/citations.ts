@@ -35,6 +35,8 @@ const YEAR = /\b(?:19|20)\d{2}\b/;
 const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
   /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)\s+(?:published\s+|appearing\s+)?in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in)\s+(?:the\s+)?/giu;
+const STUDY_IN_CUE = /\bin\s|according\s+to/i;
+const DOI_ALL = new RegExp(DOI.source, 'gi');
 const NUMERIC = /\[\^?(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,20})\]/g;
 const PAREN_YEAR = /\(((?:19|20)\d{2})[a-z]?\)/g;
 const NAME_WORD = /^[\p{Lu}][\p{L}'’.-]*$/u;
@@ -45,44 +47,85 @@ const MAX_NAME_WORDS = 8;
 export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
   const citations: FoundCitation[] = [];
   for (const sentence of sentences) {
-    const found: Omit<FoundCitation, 'id' | 'matchedReference'>[] = [];
-    const covered = (start: number, end: number) => found.some((c) => start < c.end && end > c.start);
-    const add = (citation: Omit<FoundCitation, 'id' | 'matchedReference' | 'text' | 'sentenceIndex'>) => {
-      if (covered(citation.start, citation.end)) return;
-      const text = sentence.text.slice(citation.start - sentence.start, citation.end - sentence.start);
-      found.push({ ...citation, text, sentenceIndex: sentence.index });
+    const text = sentence.text;
+    const found = new SpanSet<Omit<FoundCitation, 'id' | 'matchedReference'>>();
+    const add: AddCitation = (citation) => {
+      const cited = text.slice(citation.start - sentence.start, citation.end - sentence.start);
+      found.add({ ...citation, text: cited, sentenceIndex: sentence.index });
     };
-    findSourceCitations(sentence, add);
-    findParentheticalCitations(sentence, add);
-    for (const match of sentence.text.matchAll(NUMERIC)) {
-      const start = sentence.start + match.index;
-      add({
-        start,
-        end: start + match[0].length,
-        kind: 'numeric',
-        numbers: expandNumbers(match[1]!),
-        names: [],
-        year: null,
-        doi: null,
-      });
+    // Each pass finds citations left to right; a later pass never takes a span an earlier one took.
+    if (STUDY_IN_CUE.test(text)) findSourceCitations(sentence, add);
+    found.endPass();
+    if (text.includes('(')) findParentheticalCitations(sentence, add, () => found.endPass());
+    found.endPass();
+    if (text.includes('[')) {
+      for (const match of text.matchAll(NUMERIC)) {
+        const start = sentence.start + match.index;
+        const numbers = expandNumbers(match[1]!);
+        add({
+          start,
+          end: start + match[0].length,
+          kind: 'numeric',
+          numbers,
+          names: [],
+          year: null,
+          doi: null,
+        });
+      }
+      found.endPass();
     }
-    for (const match of sentence.text.matchAll(new RegExp(DOI.source, 'gi'))) {
-      const start = sentence.start + match.index;
-      add({
-        start,
-        end: start + match[0].length,
-        kind: 'doi',
-        numbers: [],
-        names: [],
-        year: null,
-        doi: match[0].toLowerCase(),
-      });
+    if (text.includes('10.')) {
+      for (const match of text.matchAll(DOI_ALL)) {
+        const start = sentence.start + match.index;
+        const doi = match[0].toLowerCase();
+        add({ start, end: start + match[0].length, kind: 'doi', numbers: [], names: [], year: null, doi });
+      }
     }
-    found.sort((a, b) => a.start - b.start);
-    for (const citation of found)
+    for (const citation of found.items()) {
       citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
+    }
   }
   return citations;
+}
+
+/**
+ * The citation spans of one sentence. Each pass adds spans left to right, so an overlap check looks
+ * at one accepted span and the last added one: linear however many citations a sentence holds.
+ */
+class SpanSet<T extends { start: number; end: number }> {
+  private accepted: T[] = [];
+  private pending: T[] = [];
+  private cursor = 0;
+
+  add(item: T): void {
+    const last = this.pending.at(-1);
+    if (last && item.start < last.end) return;
+    while (this.cursor < this.accepted.length && this.accepted[this.cursor]!.end <= item.start) this.cursor++;
+    const next = this.accepted[this.cursor];
+    if (next && next.start < item.end) return;
+    this.pending.push(item);
+  }
+
+  endPass(): void {
+    if (this.pending.length === 0) return;
+    const merged: T[] = [];
+    let a = 0;
+    let p = 0;
+    while (a < this.accepted.length || p < this.pending.length) {
+      const takeAccepted =
+        p >= this.pending.length ||
+        (a < this.accepted.length && this.accepted[a]!.start <= this.pending[p]!.start);
+      merged.push(takeAccepted ? this.accepted[a++]! : this.pending[p++]!);
+    }
+    this.accepted = merged;
+    this.pending = [];
+    this.cursor = 0;
+  }
+
+  items(): T[] {
+    this.endPass();
+    return this.accepted;
+  }
 }
 
 type AddCitation = (
@@ -130,7 +173,7 @@ function findSourceCitations(sentence: Sentence, add: AddCitation): void {
 }
 
 /** "(Tarleton & Littenberg, 2017)", "(Smith et al., 2019; Lee 2020)", "Smith and Jones (2018)". */
-function findParentheticalCitations(sentence: Sentence, add: AddCitation): void {
+function findParentheticalCitations(sentence: Sentence, add: AddCitation, endPass: () => void): void {
   const text = sentence.text;
   let open = text.indexOf('(');
   while (open >= 0) {
@@ -164,6 +207,7 @@ function findParentheticalCitations(sentence: Sentence, add: AddCitation): void 
     }
     open = text.indexOf('(', close + 1);
   }
+  endPass();
   // Narrative form: the names stand before "(2018)"; after "in" they name a journal ("writing in Nutrients (2018)").
   for (const match of text.matchAll(PAREN_YEAR)) {
     const words = readNameWordsBackwards(text, match.index);
@@ -301,34 +345,65 @@ export function normalise(text: string): string {
 
 /** Sets each citation's matchedReference: by number, DOI, or name (author or journal) and year. */
 export function matchCitations(citations: FoundCitation[], references: readonly FoundReference[]): void {
-  const byNumber = new Map(references.map((reference) => [reference.number, reference]));
+  const index = new ReferenceIndex(references);
+  // Drafts repeat the same citation; each distinct one is looked up once.
+  const resolved = new Map<string, string | null>();
   for (const citation of citations) {
-    citation.matchedReference = findReference(citation, references, byNumber)?.id ?? null;
+    const key = `${citation.kind}|${citation.numbers.join(',')}|${citation.doi}|${citation.names[0]}|${citation.year}`;
+    let matched = resolved.get(key);
+    if (matched === undefined) {
+      matched = index.find(citation)?.id ?? null;
+      resolved.set(key, matched);
+    }
+    citation.matchedReference = matched;
   }
 }
 
-function findReference(
-  citation: FoundCitation,
-  references: readonly FoundReference[],
-  byNumber: Map<number | null, FoundReference>,
-): FoundReference | undefined {
-  if (citation.kind === 'numeric') {
-    const matched = citation.numbers.map((n) => byNumber.get(n));
-    return matched.every(Boolean) ? matched[0] : undefined;
+/**
+ * References by number, DOI and word, so that matching a citation looks at the few entries that share
+ * its rarest word rather than at every entry: linear in the draft, not citations x references.
+ */
+class ReferenceIndex {
+  private readonly byNumber = new Map<number | null, FoundReference>();
+  private readonly byDoi = new Map<string, FoundReference>();
+  private readonly byWord = new Map<string, FoundReference[]>();
+
+  constructor(references: readonly FoundReference[]) {
+    for (const reference of references) {
+      if (!this.byNumber.has(reference.number)) this.byNumber.set(reference.number, reference);
+      if (reference.doi && !this.byDoi.has(reference.doi)) this.byDoi.set(reference.doi, reference);
+      for (const word of new Set(reference.searchable.split(' '))) {
+        if (!word) continue;
+        const list = this.byWord.get(word) ?? [];
+        list.push(reference);
+        this.byWord.set(word, list);
+      }
+    }
   }
-  if (citation.doi) return references.find((reference) => reference.doi === citation.doi);
-  const yearFits = (reference: FoundReference) =>
-    citation.year === null || reference.year === null || reference.year === citation.year;
-  const [first] = citation.names;
-  if (first === undefined) return undefined;
-  if (citation.kind === 'author_year') {
-    // The first author's surname must stand in the entry, with the same year.
-    const needle = ` ${normalise(first)} `;
-    return references.find(
-      (reference) => reference.year !== null && yearFits(reference) && reference.searchable.includes(needle),
-    );
+
+  find(citation: FoundCitation): FoundReference | undefined {
+    if (citation.kind === 'numeric') {
+      const matched = citation.numbers.map((n) => this.byNumber.get(n));
+      return matched.every(Boolean) ? matched[0] : undefined;
+    }
+    if (citation.doi) return this.byDoi.get(citation.doi);
+    const [name] = citation.names;
+    if (name === undefined) return undefined;
+    const words = normalise(name).split(' ').filter(Boolean);
+    const candidates = words
+      .map((word) => this.byWord.get(word) ?? [])
+      .reduce(
+        (rarest, list) => (list.length < rarest.length ? list : rarest),
+        this.byWord.get(words[0] ?? '') ?? [],
+      );
+    const yearFits = (reference: FoundReference) =>
+      citation.year === null || reference.year === null || reference.year === citation.year;
+    if (citation.kind === 'author_year') {
+      // The first author's surname must stand in the entry, with the same year.
+      return candidates.find((reference) => reference.year !== null && yearFits(reference));
+    }
+    return candidates.find((reference) => yearFits(reference) && standsAsName(reference.text, name));
   }
-  return references.find((reference) => yearFits(reference) && standsAsName(reference.text, first));
 }
 
 /**

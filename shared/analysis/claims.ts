@@ -3,7 +3,7 @@ import type { Policy } from '../policy/index.js';
 import type { FoundCitation } from './citations.js';
 import { Lexicon, type PhraseMatch } from './lexicon.js';
 import type { Sentence } from './sentences.js';
-import { tokenize, type Token } from './tokens.js';
+import { tokensOf, type Token } from './tokens.js';
 
 type Tag =
   | 'disease'
@@ -82,6 +82,14 @@ const MG_PER_UNIT: Record<string, number> = {
   gram: 1000,
 };
 const NEGATION_REACH = 6;
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  'one two three four five six seven eight nine ten twelve twice half'.split(' '),
+);
+const UNITS: ReadonlySet<string> = new Set(
+  'capsule capsules tablet tablets drops softgel softgels gummy gummies scoop scoops spray sprays serving servings teaspoon teaspoons tablespoon tablespoons'.split(
+    ' ',
+  ),
+);
 const TOPIC_MIN_MENTIONS = 3;
 const PRONOUNS: ReadonlySet<string> = new Set(['it', 'its', 'this', 'these', 'they']);
 const LABEL = /^[^:.!?]{1,60}:\s+/u;
@@ -135,7 +143,7 @@ export class ClaimAnalyser {
   /** Claims and signals of the draft's body sentences. */
   analyse(sentences: readonly Sentence[], citations: readonly FoundCitation[]): ClaimsResult {
     const found = sentences.map((sentence) => {
-      const tokens = tokenize(sentence.text, sentence.start);
+      const tokens = tokensOf(sentence);
       return new Found(sentence, this.lexicon.match(tokens), tokens);
     });
     // Products the draft names beyond the policy's list: "PureSea fish oil", "GutWell Daily probiotic".
@@ -151,14 +159,18 @@ export class ClaimAnalyser {
       .filter(([name]) => this.policy.upperLimits.some((limit) => name.startsWith(limit.product)))
       .sort((a, b) => b[1] - a[1])[0]?.[0];
     // A capitalised opening word the draft keeps coming back to is what it is about ("Berberine lowers...").
-    const mentions = new Map<string, number>();
+    const openers = found.map((sentenceFound) => sentenceFound.openingWord());
+    const mentions = new Map<string, number>(
+      openers.filter((word) => word !== undefined).map((word) => [word, 0]),
+    );
     for (const sentenceFound of found) {
-      for (const token of sentenceFound.tokens) mentions.set(token.norm, (mentions.get(token.norm) ?? 0) + 1);
+      for (const token of sentenceFound.tokens) {
+        const count = mentions.get(token.norm);
+        if (count !== undefined) mentions.set(token.norm, count + 1);
+      }
     }
     const topics = new Set(
-      found
-        .map((sentenceFound) => sentenceFound.openingWord())
-        .filter((word): word is string => (mentions.get(word ?? '') ?? 0) >= TOPIC_MIN_MENTIONS),
+      [...mentions].filter(([, count]) => count >= TOPIC_MIN_MENTIONS).map(([word]) => word),
     );
     const citationsBySentence = new Map<number, FoundCitation[]>();
     for (const citation of citations) {
@@ -192,7 +204,7 @@ export class ClaimAnalyser {
   ): { claim?: AnalysedClaim; signals: SentenceSignals } {
     const { sentence } = found;
     const text = sentence.text;
-    const body = text.replace(LABEL, '');
+    const body = found.body;
     const { weights } = this.policy;
     const categories = new Map<ClaimCategory, string>();
     const factors: Factor[] = [];
@@ -206,7 +218,7 @@ export class ClaimAnalyser {
       const before = text.slice(0, found.startOf(match) - sentence.start).trimEnd();
       return before === '' || before.endsWith(':');
     });
-    const firstPerson = FIRST_PERSON.test(text);
+    const firstPerson = found.has('firstPerson') && FIRST_PERSON.test(text);
     // Whom the claim is about: a product, "it", the reader told what to do, the writer, or a headline's topic.
     const subject =
       productNamed ||
@@ -240,7 +252,8 @@ export class ClaimAnalyser {
       trigger('drug_interaction', `"${effect}" with "${drugTerm}"`);
     }
 
-    const testimonial = found.first('testimonial') ?? DOCTOR_ENDORSEMENT.exec(text)?.[0];
+    const testimonial =
+      found.first('testimonial') ?? (text.includes('Dr') ? DOCTOR_ENDORSEMENT.exec(text)?.[0] : undefined);
     if (testimonial && (diseaseTerm || effect || found.has('outcome') || productNamed))
       trigger('testimonial', `"${testimonial}"`);
     else if (firstPerson && (diseaseTerm || effect) && (productNamed || diseaseTerm)) {
@@ -255,9 +268,11 @@ export class ClaimAnalyser {
     const safety = found.unnegatedSafety();
     if (safety && (productNamed || opening)) trigger('safety_absolute', `"${safety}"`);
 
-    const amounts = [...text.matchAll(AMOUNT)];
+    // Figures need a number: most sentences have none, and skip the number patterns.
+    const counted = found.hasNumber();
+    const amounts = counted || found.hasUnit() ? [...text.matchAll(AMOUNT)] : [];
     const adviceWord = found.first('dosageWord') ?? (opening ? found.first('imperative') : undefined);
-    const doseChange = DOSE_CHANGE.exec(text)?.[0];
+    const doseChange = text.includes('dos') ? DOSE_CHANGE.exec(text)?.[0] : undefined;
     if ((amounts.length > 0 && adviceWord) || doseChange) {
       trigger(
         'dosage_advice',
@@ -272,7 +287,12 @@ export class ClaimAnalyser {
       diseaseTerm !== undefined ||
       (effect !== undefined && subject && (found.has('outcome') || found.has('mechanismTarget')));
     const number =
-      firstMatch(text, PERCENT_OR_MULTIPLE) ?? firstMatch(text, BY_AMOUNT) ?? firstMatch(text, TIME_FRAME);
+      (counted
+        ? (firstMatch(text, PERCENT_OR_MULTIPLE) ??
+          firstMatch(text, BY_AMOUNT) ??
+          firstMatch(text, TIME_FRAME))
+        : undefined) ??
+      (text.includes('overnight') || text.includes('within days') ? firstMatch(text, TIME_FRAME) : undefined);
     const studied =
       productNamed ||
       diseaseTerm !== undefined ||
@@ -474,11 +494,15 @@ class Found {
   private readonly negatedPhrases = new Set<string>();
   private readonly negators: PhraseMatch<Tag>[];
 
+  /** The sentence without a leading "Label:" (list items often start with one). */
+  readonly body: string;
+
   constructor(
     readonly sentence: Sentence,
     matches: PhraseMatch<Tag>[],
     readonly tokens: readonly Token[],
   ) {
+    this.body = sentence.text.indexOf(':') > 0 ? sentence.text.replace(LABEL, '') : sentence.text;
     for (const match of matches) {
       const list = this.byTag.get(match.tag) ?? [];
       list.push(match);
@@ -557,6 +581,18 @@ class Found {
     return undefined;
   }
 
+  /** A figure or a number word ("3", "two", "twice", "half"), which every quantity pattern needs. */
+  hasNumber(): boolean {
+    return this.tokens.some((token) => {
+      const code = token.norm.charCodeAt(0);
+      return (code >= 48 && code <= 57) || NUMBER_WORDS.has(token.norm);
+    });
+  }
+
+  hasUnit(): boolean {
+    return this.tokens.some((token) => UNITS.has(token.norm));
+  }
+
   /** "It", "this" or "they" among the first words: the claim is about what the draft discusses. */
   pronounNearStart(body: string): boolean {
     const offset = this.sentence.start + this.sentence.text.length - body.length;
@@ -600,7 +636,7 @@ class Found {
 
   /** The first word after any "Label:", capitalised as a name would be. */
   openingWord(): string | undefined {
-    const body = this.sentence.text.replace(LABEL, '');
+    const body = this.body;
     const offset = this.sentence.start + this.sentence.text.length - body.length;
     const first = this.tokens.find((token) => token.start >= offset);
     if (!first) return undefined;

@@ -1,5 +1,6 @@
 import type { DisclaimerDefinition } from '../policy/index.js';
 import type { Sentence } from './sentences.js';
+import { tokensOf } from './tokens.js';
 
 export interface FoundDisclaimer {
   id: string;
@@ -20,7 +21,9 @@ interface CompiledPart {
 
 interface CompiledDisclaimer {
   definition: DisclaimerDefinition;
-  anchors: RegExp[];
+  /** All anchors in one pattern. */
+  anchors: RegExp;
+  cues: ReadonlySet<string>;
   parts: CompiledPart[];
 }
 
@@ -31,7 +34,8 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
   if (!result) {
     result = {
       definition,
-      anchors: definition.anchors.map((source) => new RegExp(source, 'iu')),
+      anchors: new RegExp(definition.anchors.map((source) => `(?:${source})`).join('|'), 'iu'),
+      cues: new Set(definition.cues),
       parts: definition.parts.map((part) => ({
         id: part.id,
         patterns: part.patterns.map((source) => new RegExp(source, 'giu')),
@@ -64,11 +68,27 @@ export function findDisclaimers(
   sentences: readonly Sentence[],
   definitions: readonly DisclaimerDefinition[],
 ): FoundDisclaimer[] {
-  return definitions.map((definition) => {
-    const disclaimer = compile(definition);
+  // One pass over the words finds, for every disclaimer, the sentences that hold one of its cues.
+  const compiledAll = definitions.map(compile);
+  const cueOwners = new Map<string, number[]>();
+  compiledAll.forEach((disclaimer, index) => {
+    for (const cue of disclaimer.cues) cueOwners.set(cue, [...(cueOwners.get(cue) ?? []), index]);
+  });
+  const cued: Sentence[][] = definitions.map(() => []);
+  for (const sentence of sentences) {
+    for (const token of tokensOf(sentence)) {
+      const owners = cueOwners.get(token.norm);
+      if (owners === undefined) continue;
+      for (const owner of owners) {
+        if (cued[owner]!.at(-1) !== sentence) cued[owner]!.push(sentence);
+      }
+    }
+  }
+  return compiledAll.map((disclaimer, index) => {
+    const { definition } = disclaimer;
     let best: Candidate | undefined;
-    for (const sentence of sentences) {
-      if (!disclaimer.anchors.some((anchor) => anchor.test(sentence.text))) continue;
+    for (const sentence of cued[index]!) {
+      if (!disclaimer.anchors.test(sentence.text)) continue;
       const first = sentences[Math.max(0, sentence.index - definition.window.before)]!;
       const last = sentences[Math.min(sentences.length - 1, sentence.index + definition.window.after)]!;
       const candidate = evaluate(disclaimer, text, first.start, last.end);

@@ -10,16 +10,19 @@ export interface PhraseMatch<Tag extends string> {
 
 interface TrieNode<Tag extends string> {
   exact: Map<string, TrieNode<Tag>>;
-  /** `word*` entries, grouped by their first character. */
-  prefixes: Map<string, Array<[string, TrieNode<Tag>]>>;
+  /** `word*` entries, grouped by their first two characters. */
+  prefixes: Map<number, Array<[string, TrieNode<Tag>]>>;
   ends: Array<{ tag: Tag; phrase: string }>;
+  leaf: boolean;
 }
 
 const newNode = <Tag extends string>(): TrieNode<Tag> => ({
   exact: new Map(),
   prefixes: new Map(),
   ends: [],
+  leaf: true,
 });
+const prefixKey = (word: string) => (word.charCodeAt(0) << 16) | (word.charCodeAt(1) || 0);
 
 /**
  * Every policy phrase list in one token trie: a single walk from each token finds all tagged phrases that
@@ -40,10 +43,13 @@ export class Lexicon<Tag extends string> {
     this.longest = Math.max(this.longest, words.length);
     let node = this.root;
     for (const word of words) {
+      node.leaf = false;
       if (word.endsWith('*')) {
         const prefix = word.slice(0, -1);
-        const group = node.prefixes.get(prefix[0] ?? '') ?? [];
-        node.prefixes.set(prefix[0] ?? '', group);
+        // Grouped by two letters (a one-letter prefix by its letter alone), so few are tried per word.
+        const key = prefixKey(prefix);
+        const group = node.prefixes.get(key) ?? [];
+        node.prefixes.set(key, group);
         let entry = group.find(([existing]) => existing === prefix);
         if (!entry) {
           entry = [prefix, newNode<Tag>()];
@@ -65,25 +71,40 @@ export class Lexicon<Tag extends string> {
   /** All matches, in token order. */
   match(tokens: readonly Token[]): PhraseMatch<Tag>[] {
     const matches: PhraseMatch<Tag>[] = [];
-    for (let first = 0; first < tokens.length; first++) {
-      let frontier: TrieNode<Tag>[] = [this.root];
-      for (
-        let last = first;
-        last < tokens.length && last - first < this.longest && frontier.length > 0;
-        last++
-      ) {
-        const word = tokens[last]!.norm;
-        const next: TrieNode<Tag>[] = [];
-        for (const node of frontier) {
-          const exact = node.exact.get(word);
-          if (exact) next.push(exact);
-          const group = node.prefixes.get(word[0] ?? '');
-          if (group) for (const [prefix, child] of group) if (word.startsWith(prefix)) next.push(child);
-        }
-        for (const node of next) for (const end of node.ends) matches.push({ ...end, first, last });
-        frontier = next;
-      }
-    }
+    for (let first = 0; first < tokens.length; first++) this.walk(this.root, tokens, first, first, matches);
     return matches;
+  }
+
+  private walk(
+    node: TrieNode<Tag>,
+    tokens: readonly Token[],
+    first: number,
+    at: number,
+    matches: PhraseMatch<Tag>[],
+  ): void {
+    if (at >= tokens.length || at - first >= this.longest) return;
+    const word = tokens[at]!.norm;
+    const exact = node.exact.get(word);
+    if (exact) this.visit(exact, tokens, first, at, matches);
+    if (node.prefixes.size === 0) return;
+    const twoLetters = node.prefixes.get(prefixKey(word));
+    if (twoLetters)
+      for (const [prefix, child] of twoLetters)
+        if (word.startsWith(prefix)) this.visit(child, tokens, first, at, matches);
+    const oneLetter = word.length > 1 ? node.prefixes.get(word.charCodeAt(0) << 16) : undefined;
+    if (oneLetter)
+      for (const [prefix, child] of oneLetter)
+        if (word.startsWith(prefix)) this.visit(child, tokens, first, at, matches);
+  }
+
+  private visit(
+    node: TrieNode<Tag>,
+    tokens: readonly Token[],
+    first: number,
+    at: number,
+    matches: PhraseMatch<Tag>[],
+  ): void {
+    for (const end of node.ends) matches.push({ tag: end.tag, phrase: end.phrase, first, last: at });
+    if (!node.leaf) this.walk(node, tokens, first, at + 1, matches);
   }
 }

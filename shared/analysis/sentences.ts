@@ -25,7 +25,12 @@ export function segmentSentences(view: TextView): Sentence[] {
     let pendingStart = -1;
     for (const [start, end] of segmentBlock(view.text, block.start, block.end)) {
       const from = pendingStart >= 0 ? pendingStart : start;
-      if (end < block.end && ABBREVIATION_END.test(view.text.slice(Math.max(from, end - 12), end))) {
+      // Rejoining stops at a sentence's maximum length, so "Dr. Dr. Dr. ..." cannot grow one without bound.
+      if (
+        end < block.end &&
+        end - from < CHUNK &&
+        ABBREVIATION_END.test(view.text.slice(Math.max(from, end - 12), end))
+      ) {
         pendingStart = from;
         continue;
       }
@@ -60,6 +65,11 @@ function pushSentence(
 }
 
 function* segmentBlock(text: string, start: number, end: number): Generator<[number, number]> {
+  // Most headings, list items and short paragraphs are one sentence: no need to ask ICU.
+  if (!mayHoldSeveralSentences(text, start, end)) {
+    yield [start, end];
+    return;
+  }
   let chunkStart = start;
   while (chunkStart < end) {
     const chunkEnd = end - chunkStart <= CHUNK ? end : cutPoint(text, chunkStart, chunkStart + CHUNK);
@@ -70,6 +80,27 @@ function* segmentBlock(text: string, start: number, end: number): Generator<[num
     }
     chunkStart = chunkEnd;
   }
+}
+
+/** Whether a sentence end (".", "!", "?", "…" followed by a space or a quote) stands before the block's end. */
+function mayHoldSeveralSentences(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 || code === 33 || code === 63 || code === 0x2026) {
+      const next = text.charCodeAt(i + 1);
+      if (
+        next === 32 ||
+        next === 160 ||
+        next === 34 ||
+        next === 39 ||
+        next === 0x201d ||
+        next === 0x2019 ||
+        next === 41
+      )
+        return true;
+    }
+  }
+  return false;
 }
 
 /** The last likely sentence end before `limit`, else the last space, else `limit`. */

@@ -54,6 +54,15 @@ export const DisclaimerDefinition = z.object({
   requiredWhen: z.array(DisclaimerRequirement).min(1),
   /** A sentence matching one of these starts a candidate disclaimer. */
   anchors: z.array(pattern).min(1),
+  /** The anchors' key words: only a sentence holding one of them is tested against the anchors. */
+  cues: z
+    .array(
+      z
+        .string()
+        .regex(/^[\p{L}\p{N}']+$/u, 'one lower-case word')
+        .toLowerCase(),
+    )
+    .min(1),
   /** How many sentences before and after the anchor sentence the parts may stand in. */
   window: z.object({ before: z.number().int().min(0).max(5), after: z.number().int().min(0).max(5) }),
   /**
