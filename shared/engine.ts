@@ -145,6 +145,6 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
 }
 
 function displayText(text: string): string {
-  const collapsed = text.replace(/\s+/gu, ' ').trim();
+  const collapsed = /\s{2}|[^\S ]/u.test(text) ? text.replace(/\s+/gu, ' ').trim() : text;
   return collapsed.length > MAX_CLAIM_TEXT ? `${collapsed.slice(0, MAX_CLAIM_TEXT - 1)}…` : collapsed;
 }

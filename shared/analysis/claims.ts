@@ -204,6 +204,11 @@ export class ClaimAnalyser {
   ): { claim?: AnalysedClaim; signals: SentenceSignals } {
     const { sentence } = found;
     const text = sentence.text;
+    // Most sentences hold no trigger at all; they make no claim and send no signal.
+    const quiet = !TRIGGER_TAGS.some((tag) => found.has(tag)) && sentenceCitations.length === 0;
+    if (quiet && !found.hasNumber() && !text.includes('Dr')) {
+      return { signals: NO_SIGNALS };
+    }
     const body = found.body;
     const { weights } = this.policy;
     const categories = new Map<ClaimCategory, string>();
@@ -478,6 +483,26 @@ export class ClaimAnalyser {
     return undefined;
   }
 }
+
+/** Tags without which a sentence cannot make a claim or send a signal (numbers and citations aside). */
+const TRIGGER_TAGS: readonly Tag[] = [
+  'diseaseVerb',
+  'diseasePhrase',
+  'interaction',
+  'effect',
+  'mechanismVerb',
+  'establishment',
+  'safety',
+  'testimonial',
+  'dosageWord',
+  'recommendation',
+  'imperative',
+];
+const NO_SIGNALS: SentenceSignals = {
+  recommendsSupplement: false,
+  givesHealthAdvice: false,
+  structureFunctionClaim: false,
+};
 
 const NEGATABLE: ReadonlySet<Tag> = new Set([
   'diseaseVerb',

@@ -1,4 +1,5 @@
 import type { BlockKind, TextView } from '../read/index.js';
+import type { Token } from './tokens.js';
 
 export interface Sentence {
   index: number;
@@ -8,6 +9,8 @@ export interface Sentence {
   text: string;
   blockIndex: number;
   blockKind: BlockKind;
+  /** Word tokens, filled in on first use by tokensOf(). */
+  tokens?: Token[];
 }
 
 // V8's Intl.Segmenter slows down quadratically on long strings, so long blocks are fed to it in pieces

@@ -10,6 +10,7 @@ export interface DraftStructure {
   navigationBlocks: Set<number>;
 }
 
+const MAX_CUE_LENGTH = 40;
 const REFERENCE_LIKE =
   /\b(?:19|20)\d{2}\b|\bdoi\b|10\.\d{4,9}\/|https?:\/\/|\bretrieved\b|\bet al\b|\bjournal\b|\bvol\.|\bpp\./iu;
 const MENU = /^(?:[^|·•]{1,40}\s[|·•]\s){2,}[^|·•]{1,40}$/u;
@@ -32,7 +33,8 @@ export function findStructure(
   let inNavigation = false;
   view.blocks.forEach((block, index) => {
     const text = blockText(block);
-    const key = text.length <= 60 ? normalise(text) : '';
+    // Headings and cues are short; longer blocks need no normalising.
+    const key = text.length <= MAX_CUE_LENGTH ? normalise(text) : '';
     if (headings.has(key)) {
       inReferences = true;
       inNavigation = false;

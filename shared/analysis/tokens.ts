@@ -54,14 +54,8 @@ export function tokenize(text: string, offset = 0): Token[] {
   return tokens;
 }
 
-const sentenceTokens = new WeakMap<Sentence, Token[]>();
-
 /** A sentence's tokens, computed once however many analyses read them. */
 export function tokensOf(sentence: Sentence): Token[] {
-  let tokens = sentenceTokens.get(sentence);
-  if (!tokens) {
-    tokens = tokenize(sentence.text, sentence.start);
-    sentenceTokens.set(sentence, tokens);
-  }
-  return tokens;
+  sentence.tokens ??= tokenize(sentence.text, sentence.start);
+  return sentence.tokens;
 }
