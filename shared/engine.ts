@@ -6,9 +6,9 @@ import { findStructure } from './analysis/structure.js';
 import { decideVerdict, disclaimerRequirement, draftSignals } from './analysis/verdict.js';
 import type { DraftFormat, ModerationResult } from './contract.js';
 import { defaultPolicy, type Policy } from './policy/index.js';
-import { decodeDraft, detectFormat, readDraft } from './read/index.js';
+import { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, readDraft } from './read/index.js';
 
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES };
 /** Claim text longer than this is cut in the result; its offsets still cover the whole sentence. */
 const MAX_CLAIM_TEXT = 1000;
 

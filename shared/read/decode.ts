@@ -20,6 +20,9 @@ const CONTENT_TYPE_FORMATS: Record<string, DraftFormat> = {
 
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSION_FORMATS);
 
+/** Drafts larger than this are refused unless a caller sets its own limit. */
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+
 /** The format a draft is read as: by its content type when that is specific, else by its extension. */
 export function detectFormat(name: string, contentType?: string): DraftFormat {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();

@@ -4,7 +4,7 @@ import { readMarkdown } from './markdown.js';
 import { readPlainText } from './plain.js';
 import type { TextView } from './text-view.js';
 
-export { decodeDraft, detectFormat, SUPPORTED_EXTENSIONS } from './decode.js';
+export { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, SUPPORTED_EXTENSIONS } from './decode.js';
 export type { Block, BlockKind, TextView } from './text-view.js';
 
 const READERS: Record<DraftFormat, (text: string) => TextView> = {

@@ -1,0 +1,39 @@
+// Bundle-size bench: bundles functions/moderate.ts with the stack's esbuild options and times its import.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { MODERATE_BUNDLE, moderateBuildOptions } from '../infra/bundling.js';
+import { ENV } from '../shared/pipeline/resources.js';
+
+const run = promisify(execFile);
+
+/** Bytes of the bundled handler (without its source map) and the time a fresh `node` takes to import it. */
+export async function measureModerateBundle(): Promise<{ bytes: number; importMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'claimscan-bundle-'));
+  try {
+    const outfile = join(dir, MODERATE_BUNDLE.outfile);
+    await build(moderateBuildOptions(outfile));
+    const { size } = await stat(outfile);
+    const script = [
+      'const start = performance.now();',
+      `await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
+      'process.stdout.write(String(performance.now() - start));',
+    ].join('\n');
+    // The handler validates its environment at import time, as it does in Lambda.
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      [ENV.stage]: 'dev',
+      [ENV.tableName]: 'bench-results',
+      [ENV.reviewQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-review.fifo',
+    };
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], { env });
+    return { bytes: size, importMs: Number(stdout) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

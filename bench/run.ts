@@ -1,0 +1,792 @@
+// Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs and the bundle.
+// Writes bench/results.json and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash.
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { extname, join, relative } from 'node:path';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { ClaimAnalyser } from '../shared/analysis/claims.js';
+import { findCitations, matchCitations, parseReferences } from '../shared/analysis/citations.js';
+import { findDisclaimers } from '../shared/analysis/disclaimers.js';
+import { segmentSentences } from '../shared/analysis/sentences.js';
+import { findStructure } from '../shared/analysis/structure.js';
+import { decideVerdict, disclaimerRequirement, draftSignals } from '../shared/analysis/verdict.js';
+import type { DraftFormat } from '../shared/contract.js';
+import { moderateText } from '../shared/engine.js';
+import { defaultPolicy } from '../shared/policy/index.js';
+import { readDraft } from '../shared/read/index.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench', 'results.json');
+/** Read at run time when present; never copied into the repository. */
+const SEED = '/work/shared/seed/magnesium-glycinate-antidepressants.txt';
+
+/** 1 MB here is 2^20 bytes (as the engine's 5 MB draft limit); throughput counts UTF-8 bytes. */
+const MB = 1024 * 1024;
+const KB = 1024;
+const FORMATS: readonly DraftFormat[] = ['text', 'markdown', 'html'];
+const EXTENSION_FORMAT: Record<string, DraftFormat> = { '.txt': 'text', '.md': 'markdown', '.html': 'html' };
+
+const TARGETS = {
+  throughputMBps: 5,
+  latencyP99Ms: 5,
+  adversarialMs: 1000,
+  /** time(1 MB) / time(250 KB): 4 is linear, 16 quadratic; 8 (their geometric mean) leaves room for GC noise. */
+  adversarialRatio: 8,
+  bundleKb: 500,
+  bundleImportMs: 150,
+} as const;
+
+const PER_FORMAT_BYTES = 2 * MB;
+const DRAFT_MIN_BYTES = 10 * KB;
+const DRAFT_MAX_BYTES = 50 * KB;
+const THROUGHPUT_MIN_MS = 1500;
+const LATENCY_DRAFT_BYTES = 10 * KB;
+const LATENCY_WARMUP_RUNS = 200;
+const LATENCY_RUNS = 1000;
+/** Runs per size: at least the minimum, more while the size stays cheap. */
+const ADVERSARIAL_MIN_RUNS = 3;
+const ADVERSARIAL_MAX_RUNS = 7;
+const ADVERSARIAL_BUDGET_MS = 600;
+/** Inputs taking more than this share of the limit get a stage breakdown too. */
+const STAGES_ABOVE = 0.5;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+/** Deterministic PRNG (mulberry32), so every run benches the same drafts. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], next: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Keeps results alive so the engine's work cannot be optimised away. */
+let sink = 0;
+
+function moderate(text: string, format: DraftFormat, documentId = 'bench'): number {
+  const started = performance.now();
+  const result = moderateText({ source: `bench:${documentId}`, documentId, text, format });
+  const ms = performance.now() - started;
+  sink += result.claims.length + result.stats.sentences;
+  return ms;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Corpus
+
+interface CorpusDocument {
+  path: string;
+  format: DraftFormat;
+  text: string;
+}
+
+async function loadCorpus(): Promise<CorpusDocument[]> {
+  const documents: CorpusDocument[] = [];
+  const paths: string[] = [];
+  for (const dir of ['test/fixtures/drafts', 'samples']) {
+    const names = (await readdir(join(ROOT, dir))).sort();
+    paths.push(...names.map((name) => join(ROOT, dir, name)));
+  }
+  if (existsSync(SEED)) paths.push(SEED);
+  for (const path of paths) {
+    const format = EXTENSION_FORMAT[extname(path)];
+    if (!format) continue;
+    const text = await readFile(path, 'utf8');
+    documents.push({ path: path.startsWith(ROOT) ? relative(ROOT, path) : path, format, text });
+  }
+  return documents;
+}
+
+/** An HTML document's body content, so several documents make one page rather than several pages glued together. */
+function htmlBody(text: string): string {
+  const open = /<body\b[^>]*>/i.exec(text);
+  if (!open) return text;
+  const from = open.index + open[0].length;
+  const close = text.toLowerCase().lastIndexOf('</body>');
+  return text.slice(from, close > from ? close : text.length).trim();
+}
+
+/** One draft of about `size` bytes: documents of the format in a shuffled order, repeated as needed. */
+function buildDraft(
+  documents: readonly CorpusDocument[],
+  format: DraftFormat,
+  size: number,
+  next: () => number,
+  title: string,
+): string {
+  const parts: string[] = [];
+  let bytes = 0;
+  while (bytes < size) {
+    for (const document of shuffled(documents, next)) {
+      const part = format === 'html' ? htmlBody(document.text) : document.text.trim();
+      parts.push(part);
+      bytes += bytesOf(part) + 2;
+      if (bytes >= size) break;
+    }
+  }
+  const body = parts.join('\n\n');
+  if (format !== 'html') return `${body}\n`;
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+}
+
+function buildDrafts(documents: readonly CorpusDocument[], format: DraftFormat): string[] {
+  const ofFormat = documents.filter((document) => document.format === format);
+  if (ofFormat.length === 0) return [];
+  const next = random(FORMATS.indexOf(format) + 1);
+  const drafts: string[] = [];
+  let total = 0;
+  while (total < PER_FORMAT_BYTES) {
+    const size = DRAFT_MIN_BYTES + Math.floor(next() * (DRAFT_MAX_BYTES - DRAFT_MIN_BYTES));
+    const draft = buildDraft(ofFormat, format, size, next, `Bench draft ${drafts.length + 1}`);
+    drafts.push(draft);
+    total += bytesOf(draft);
+  }
+  return drafts;
+}
+
+/** A plain-text draft of about `size` bytes, cut at a paragraph break. */
+function buildLatencyDraft(documents: readonly CorpusDocument[], size: number): string {
+  const long = buildDraft(
+    documents.filter((document) => document.format === 'text'),
+    'text',
+    size * 2,
+    random(42),
+    '',
+  );
+  // Cut at the last line break that keeps the draft within `size` UTF-8 bytes.
+  let cut = size;
+  while (cut > 0 && bytesOf(long.slice(0, cut)) > size) cut -= 64;
+  const lineEnd = long.lastIndexOf('\n', cut);
+  return `${long.slice(0, lineEnd > size / 2 ? lineEnd : cut).trim()}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Throughput
+
+interface FormatThroughput {
+  drafts: number;
+  documents: number;
+  mb: number;
+  avgDraftKb: number;
+  passes: number;
+  seconds: number;
+  mbps: number;
+  target: { minMBps: number };
+  pass: boolean;
+  /** Share of the time per engine stage, in percent (one extra pass, stage by stage). */
+  stageShares: StageTimes;
+}
+
+function measureThroughput(
+  drafts: readonly string[],
+  format: DraftFormat,
+): { figures: Omit<FormatThroughput, 'documents'>; bytesTimed: number; seconds: number } {
+  const bytes = drafts.reduce((sum, draft) => sum + bytesOf(draft), 0);
+  // Warm-up: one pass over every draft, then the timed passes.
+  drafts.forEach((draft, index) => moderate(draft, format, `warm-${index}`));
+  let passes = 0;
+  let elapsed = 0;
+  while (elapsed < THROUGHPUT_MIN_MS) {
+    const started = performance.now();
+    drafts.forEach((draft, index) => moderate(draft, format, `draft-${index}`));
+    elapsed += performance.now() - started;
+    passes++;
+  }
+  const mbps = (bytes * passes) / MB / (elapsed / 1000);
+  // Stage by stage, each draft paired with a moderateText run so that "other" compares like with like.
+  const times: StageTimes = {};
+  let pairedMs = 0;
+  for (const draft of drafts) {
+    pairedMs += moderate(draft, format, 'paired');
+    timeStages(draft, format, times);
+  }
+  const figures = {
+    drafts: drafts.length,
+    mb: round(bytes / MB),
+    avgDraftKb: round(bytes / drafts.length / KB, 1),
+    passes,
+    seconds: round(elapsed / 1000),
+    mbps: round(mbps),
+    target: { minMBps: TARGETS.throughputMBps },
+    pass: mbps >= TARGETS.throughputMBps,
+    stageShares: stageShares(stageReport(times, pairedMs)),
+  };
+  return { figures, bytesTimed: bytes * passes, seconds: elapsed / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Latency
+
+interface GcPause {
+  start: number;
+  end: number;
+  major: boolean;
+}
+
+/** Collects V8's GC pauses (perf_hooks) until `stop`, on the performance.now() timeline the runs are timed on. */
+function observeGc(): { stop: () => Promise<GcPause[]> } {
+  const pauses: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      pauses.push({
+        start: entry.startTime,
+        end: entry.startTime + entry.duration,
+        major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR,
+      });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: async () => {
+      // GC entries are delivered asynchronously.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      observer.disconnect();
+      return pauses;
+    },
+  };
+}
+
+async function measureLatency(draft: string) {
+  for (let i = 0; i < LATENCY_WARMUP_RUNS; i++) moderate(draft, 'text', 'latency-warm');
+  const gc = observeGc();
+  const runs: Array<{ start: number; ms: number }> = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    const start = performance.now();
+    runs.push({ start, ms: moderate(draft, 'text', 'latency') });
+  }
+  const pauses = await gc.stop();
+  const times = runs.map((run) => run.ms).sort((a, b) => a - b);
+  const p99 = percentile(times, 99);
+  // Runs a GC pause fell into, and the percentiles without them: how much of the tail is the collector.
+  const withGc = runs.filter((run) =>
+    pauses.some((pause) => pause.start < run.start + run.ms && pause.end > run.start),
+  );
+  const withoutGc = runs
+    .filter((run) => !withGc.includes(run))
+    .map((run) => run.ms)
+    .sort((a, b) => a - b);
+  return {
+    format: 'text' as DraftFormat,
+    draftBytes: bytesOf(draft),
+    warmupRuns: LATENCY_WARMUP_RUNS,
+    runs: LATENCY_RUNS,
+    p50Ms: round(percentile(times, 50), 3),
+    p99Ms: round(p99, 3),
+    maxMs: round(times[times.length - 1]!, 3),
+    meanMs: round(times.reduce((sum, ms) => sum + ms, 0) / times.length, 3),
+    target: { maxP99Ms: TARGETS.latencyP99Ms },
+    pass: p99 < TARGETS.latencyP99Ms,
+    gc: {
+      pauses: pauses.length,
+      majorPauses: pauses.filter((pause) => pause.major).length,
+      pauseMs: round(pauses.reduce((sum, pause) => sum + pause.end - pause.start, 0)),
+      runsWithGc: withGc.length,
+      p50MsWithoutGc: withoutGc.length > 0 ? round(percentile(withoutGc, 50), 3) : null,
+      p99MsWithoutGc: withoutGc.length > 0 ? round(percentile(withoutGc, 99), 3) : null,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Adversarial inputs
+
+interface AdversarialCase {
+  name: string;
+  format: DraftFormat;
+  /** The input at `scale` (1 = full size, 0.25 = a quarter). */
+  build: (scale: number) => string;
+}
+
+const repeat = (unit: string, totalChars: number) =>
+  unit.repeat(Math.max(1, Math.round(totalChars / unit.length)));
+const fill = (unit: string) => (scale: number) => repeat(unit, MB * scale);
+const repeated = (unit: string, count: number) => (scale: number) => unit.repeat(Math.round(count * scale));
+const nested = (count: number, open: string, inner: string, close: string) => (scale: number) => {
+  const n = Math.round(count * scale);
+  return open.repeat(n) + inner + close.repeat(n);
+};
+
+function adversarialCases(vocabulary: readonly string[]): AdversarialCase[] {
+  const words = (scale: number) => {
+    const next = random(7);
+    const parts: string[] = [];
+    let length = 0;
+    while (length < MB * scale) {
+      const word = vocabulary[Math.floor(next() * vocabulary.length)]!;
+      parts.push(word);
+      length += word.length + 1;
+    }
+    return parts.join(' ');
+  };
+  const N = 100_000;
+  const cases: AdversarialCase[] = [
+    { name: "1 MB of 'a'", format: 'text', build: fill('a') },
+    { name: "1 MB of 'a'", format: 'markdown', build: fill('a') },
+    { name: "1 MB of 'a'", format: 'html', build: fill('a') },
+    { name: '1 MB of words, no sentence break', format: 'text', build: words },
+    { name: '1 MB of words, no sentence break', format: 'markdown', build: words },
+    { name: '1 MB of words, no sentence break', format: 'html', build: (scale) => `<p>${words(scale)}</p>` },
+    {
+      name: '100k nested <div>',
+      format: 'html',
+      build: nested(N, '<div>', 'Magnesium cures depression.', '</div>'),
+    },
+    {
+      name: '100k nested <span>',
+      format: 'html',
+      build: nested(N, '<span>', 'Magnesium cures depression.', '</span>'),
+    },
+    {
+      name: '100k unclosed <div>',
+      format: 'html',
+      build: nested(N, '<div>', 'Magnesium cures depression.', ''),
+    },
+    {
+      name: "100k nested '>' quotes",
+      format: 'markdown',
+      build: nested(N, '>', ' Magnesium cures depression.', ''),
+    },
+    {
+      name: "100k nested '> ' quotes",
+      format: 'markdown',
+      build: nested(N, '> ', 'Magnesium cures depression.', ''),
+    },
+    {
+      name: "100k nested '[' links",
+      format: 'markdown',
+      build: nested(N, '[', 'Magnesium', '](https://e.x)'),
+    },
+    { name: "100k nested '[' brackets", format: 'markdown', build: nested(N, '[', 'Magnesium', ']') },
+    { name: "100k '[1] '", format: 'text', build: repeated('[1] ', N) },
+    { name: "100k '[1] '", format: 'markdown', build: repeated('[1] ', N) },
+    { name: "100k '(Smith, 2019) '", format: 'text', build: repeated('(Smith, 2019) ', N) },
+    { name: "100k '(Smith, 2019) '", format: 'markdown', build: repeated('(Smith, 2019) ', N) },
+    { name: "100k '[[[[' unbalanced", format: 'text', build: repeated('[[[[', N) },
+    { name: "100k '[[[[' unbalanced", format: 'markdown', build: repeated('[[[[', N) },
+    // ICU ends a sentence after "Dr." and the segmenter joins the pieces again: one sentence of any length.
+    { name: "'Dr. Smith [1] ' (one sentence)", format: 'text', build: fill('Dr. Smith [1] ') },
+    {
+      name: "'See Fig. 2 (Smith, 2019) ' (one sentence)",
+      format: 'text',
+      build: fill('See Fig. 2 (Smith, 2019) '),
+    },
+    { name: "'Dr. Smith says ' (one sentence)", format: 'text', build: fill('Dr. Smith says ') },
+    { name: "1 MB of '('", format: 'text', build: fill('(') },
+    { name: "1 MB of '('", format: 'markdown', build: fill('(') },
+    {
+      name: '1 MB attribute value',
+      format: 'html',
+      build: (scale) => `<p>Magnesium cures <a href="${repeat('x', MB * scale)}">depression</a>.</p>`,
+    },
+    {
+      name: '1 MB attribute value, unterminated',
+      format: 'html',
+      build: (scale) => `<p>Magnesium cures <a title="${repeat('x ', MB * scale)}`,
+    },
+    { name: "1 MB of '&amp;'", format: 'html', build: fill('&amp;') },
+    { name: "1 MB of '&amp;'", format: 'markdown', build: fill('&amp;') },
+  ];
+  return cases;
+}
+
+interface StageTimes {
+  [stage: string]: number;
+}
+
+const stageAnalyser = new ClaimAnalyser(defaultPolicy);
+
+/**
+ * The engine's stages one by one (as in shared/engine.ts), to show where an input's time goes. Adds each
+ * stage's ms to `times`; returns the counts the run found.
+ */
+function timeStages(
+  text: string,
+  format: DraftFormat,
+  times: StageTimes,
+): { sentences: number; claims: number } {
+  const policy = defaultPolicy;
+  const stage = <T>(name: string, work: () => T): T => {
+    const started = performance.now();
+    const value = work();
+    times[name] = (times[name] ?? 0) + performance.now() - started;
+    return value;
+  };
+  const view = stage('readDraft', () => readDraft(text, format));
+  const sentences = stage('segmentSentences', () => segmentSentences(view));
+  const structure = stage('findStructure', () =>
+    findStructure(view, policy.triggers.referenceHeadings, policy.triggers.navigationCues),
+  );
+  const disclaimers = stage('findDisclaimers', () =>
+    findDisclaimers(view.text, sentences, policy.disclaimers),
+  );
+  const body = stage('bodyFilter', () =>
+    sentences.filter(
+      (sentence) =>
+        !structure.referenceBlocks.has(sentence.blockIndex) &&
+        !structure.navigationBlocks.has(sentence.blockIndex) &&
+        !disclaimers.some(
+          (found) =>
+            found.start !== undefined &&
+            found.end !== undefined &&
+            sentence.start < found.end &&
+            sentence.end > found.start,
+        ),
+    ),
+  );
+  const citations = stage('findCitations', () => findCitations(body));
+  stage('references', () => matchCitations(citations, parseReferences(structure.referenceEntries)));
+  const { claims, signals } = stage('claims', () => stageAnalyser.analyse(body, citations));
+  stage('verdict', () => {
+    const draft = draftSignals(signals, claims);
+    const results = disclaimers.map((found) => {
+      const definition = policy.disclaimers.find((candidate) => candidate.id === found.id)!;
+      const { required, because } = disclaimerRequirement(definition.requiredWhen, draft);
+      return { ...found, required, requiredBecause: because };
+    });
+    return decideVerdict(policy, claims, results, citations);
+  });
+  return { sentences: sentences.length, claims: claims.length };
+}
+
+const OTHER_STAGE = 'other';
+
+/**
+ * Stage times rounded, with "other": what a moderateText run of the same input (`totalMs`) spent beyond the
+ * stages' sum (building the result: offsets mapped back, claim text trimmed). A difference of two runs, so rough.
+ */
+function stageReport(times: StageTimes, totalMs: number): StageTimes {
+  const report: StageTimes = {};
+  let staged = 0;
+  for (const [name, ms] of Object.entries(times)) {
+    report[name] = round(ms);
+    staged += ms;
+  }
+  report[OTHER_STAGE] = round(Math.max(0, totalMs - staged));
+  return report;
+}
+
+/** Shares of the time per stage, in percent, largest first. */
+function stageShares(report: StageTimes): StageTimes {
+  const total = Object.values(report).reduce((sum, ms) => sum + ms, 0);
+  return Object.fromEntries(
+    Object.entries(report)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => [name, round((100 * ms) / total, 1)]),
+  );
+}
+
+const LADDER = [
+  { scale: 1 / 64, label: '1/64' },
+  { scale: 1 / 16, label: '1/16' },
+  { scale: 1 / 4, label: '1/4' },
+  { scale: 1, label: 'full' },
+] as const;
+
+interface LadderStep {
+  size: string;
+  bytes: number;
+  runs: number;
+  /** The fastest run is the least disturbed one (GC, timer noise). */
+  fastestMs: number;
+  slowestMs: number;
+}
+
+interface AdversarialResult {
+  name: string;
+  format: DraftFormat;
+  bytes: number;
+  /** Fastest full-size run; null when the full size was not run. */
+  ms: number | null;
+  /** Slowest full-size run: what the time target is checked on. */
+  maxMs: number | null;
+  /** Growth over the last 4x step measured (`ratioSteps`, normally 1/4 -> full): 4 is linear, 16 quadratic. */
+  ratio: number | null;
+  ratioSteps: string | null;
+  target: { maxMs: number; maxRatio: number };
+  pass: boolean;
+  ratioPass: boolean | null;
+  ladder: LadderStep[];
+  note?: string;
+  /** Where the time went (ms per stage), for inputs that fail, grow faster than linearly or come near the limit. */
+  stagesAt?: string;
+  stages?: StageTimes;
+  counts?: { sentences: number; claims: number };
+}
+
+/**
+ * Runs the input at 1/64, 1/16, 1/4 and full size. Stops climbing once a size takes over the limit, or once
+ * even linear growth from it would put the full size past twice the limit (so a quadratic input costs seconds,
+ * not minutes); such an input fails, with a note.
+ */
+function runAdversarial(entry: AdversarialCase): AdversarialResult {
+  const ladder: LadderStep[] = [];
+  const inputs: string[] = [];
+  let note: string | undefined;
+  for (const { scale, label } of LADDER) {
+    const input = entry.build(scale);
+    inputs.push(input);
+    const timings: number[] = [];
+    let spent = 0;
+    for (let run = 0; run < ADVERSARIAL_MAX_RUNS; run++) {
+      if (run >= ADVERSARIAL_MIN_RUNS && spent > ADVERSARIAL_BUDGET_MS) break;
+      const ms = moderate(input, entry.format, `adversarial-${label}`);
+      timings.push(ms);
+      spent += ms;
+      if (ms > TARGETS.adversarialMs) break;
+    }
+    const step = {
+      size: label,
+      bytes: bytesOf(input),
+      runs: timings.length,
+      fastestMs: Math.min(...timings),
+      slowestMs: Math.max(...timings),
+    };
+    ladder.push(step);
+    if (scale === 1) break;
+    if (step.slowestMs > TARGETS.adversarialMs) {
+      note = `full size not run: the ${label} size already took ${round(step.slowestMs)} ms`;
+      break;
+    }
+    const linear = step.fastestMs / scale;
+    if (linear > 2 * TARGETS.adversarialMs) {
+      note = `full size not run: ${label} size took ${round(step.fastestMs)} ms, so even linear growth puts the full size at ${Math.round(linear)} ms or more`;
+      break;
+    }
+  }
+  const full = ladder.length === LADDER.length ? ladder.at(-1)! : undefined;
+  const last = ladder.at(-1)!;
+  const previous = ladder.at(-2);
+  const ratio = previous && previous.fastestMs > 0 ? last.fastestMs / previous.fastestMs : null;
+  const pass = full !== undefined && full.slowestMs < TARGETS.adversarialMs;
+  const result: AdversarialResult = {
+    name: entry.name,
+    format: entry.format,
+    bytes: bytesOf(entry.build(1)),
+    ms: full ? round(full.fastestMs) : null,
+    maxMs: full ? round(full.slowestMs) : null,
+    ratio: ratio === null ? null : round(ratio),
+    ratioSteps: previous ? `${previous.size} -> ${last.size}` : null,
+    target: { maxMs: TARGETS.adversarialMs, maxRatio: TARGETS.adversarialRatio },
+    pass,
+    ratioPass: ratio === null ? null : ratio <= TARGETS.adversarialRatio,
+    ladder: ladder.map((step) => ({
+      ...step,
+      fastestMs: round(step.fastestMs),
+      slowestMs: round(step.slowestMs),
+    })),
+    ...(note ? { note } : {}),
+  };
+  // Where the time goes, for inputs that fail, grow faster than linearly or come near the limit.
+  if (!pass || result.ratioPass === false || last.slowestMs > STAGES_ABOVE * TARGETS.adversarialMs) {
+    const input = inputs.at(-1)!;
+    const times: StageTimes = {};
+    // A fresh paired run where it is cheap; the ladder's own fastest run where it is not.
+    const pairedMs =
+      last.slowestMs < TARGETS.adversarialMs ? moderate(input, entry.format, 'paired') : last.fastestMs;
+    result.counts = timeStages(input, entry.format, times);
+    result.stagesAt = last.size;
+    result.stages = stageReport(times, pairedMs);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Summary
+
+const pad = (value: string, width: number) => value.padEnd(width);
+const padLeft = (value: string, width: number) => value.padStart(width);
+const mark = (pass: boolean | null) => (pass === null ? '  -  ' : pass ? ' ok  ' : 'FAIL ');
+const fmt = (value: number | null, digits = 2) => (value === null ? '-' : value.toFixed(digits));
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const documents = await loadCorpus();
+  const seedUsed = documents.some((document) => document.path === SEED);
+  console.log(
+    `claimscan bench: ${documents.length} corpus documents${seedUsed ? ' (seed included)' : ''}, node ${process.version}`,
+  );
+
+  // 1. Throughput.
+  const perFormat: Partial<Record<DraftFormat, FormatThroughput>> = {};
+  let totalBytes = 0;
+  let totalSeconds = 0;
+  for (const format of FORMATS) {
+    const drafts = buildDrafts(documents, format);
+    if (drafts.length === 0) continue;
+    const measured = measureThroughput(drafts, format);
+    perFormat[format] = {
+      ...measured.figures,
+      documents: documents.filter((document) => document.format === format).length,
+    };
+    totalBytes += measured.bytesTimed;
+    totalSeconds += measured.seconds;
+  }
+  const totalMBps = totalBytes / MB / totalSeconds;
+  const throughput = {
+    unit: 'MB/s (1 MB = 2^20 bytes of UTF-8), one core',
+    mbps: round(totalMBps),
+    target: { minMBps: TARGETS.throughputMBps },
+    pass: totalMBps >= TARGETS.throughputMBps,
+    perFormat,
+  };
+
+  // 2. Latency.
+  const latency = await measureLatency(buildLatencyDraft(documents, LATENCY_DRAFT_BYTES));
+
+  // 3. Adversarial inputs.
+  const vocabulary = [
+    ...new Set(
+      documents
+        .flatMap((document) => document.text.toLowerCase().match(/[a-z]{2,}/g) ?? [])
+        .filter((word) => word.length < 15),
+    ),
+  ].sort();
+  const adversarial: AdversarialResult[] = [];
+  for (const entry of adversarialCases(vocabulary)) {
+    adversarial.push(runAdversarial(entry));
+  }
+
+  // 4. Bundle (imported late so esbuild and the CDK do not share the heap with the engine runs above).
+  const { measureModerateBundle } = await import('./bundle.js');
+  const measuredBundle = await measureModerateBundle();
+  const kb = measuredBundle.bytes / KB;
+  const bundle = {
+    bytes: measuredBundle.bytes,
+    kb: round(kb, 1),
+    importMs: round(measuredBundle.importMs, 1),
+    target: { maxKb: TARGETS.bundleKb, maxImportMs: TARGETS.bundleImportMs },
+    pass: { kb: kb < TARGETS.bundleKb, importMs: measuredBundle.importMs < TARGETS.bundleImportMs },
+  };
+
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    availableParallelism: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
+
+  const results = {
+    engine: { throughput, latency10KB: latency, adversarial },
+    bundle,
+    machine,
+  };
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  // Summary.
+  const lines: string[] = [];
+  lines.push('', 'Throughput (one core, drafts of 10-50 KB, after warm-up)');
+  lines.push(
+    `  ${pad('format', 10)}${padLeft('drafts', 7)}${padLeft('MB', 7)}${padLeft('MB/s', 9)}   target`,
+  );
+  for (const [format, figures] of Object.entries(perFormat)) {
+    lines.push(
+      `  ${pad(format, 10)}${padLeft(String(figures.drafts), 7)}${padLeft(fmt(figures.mb), 7)}${padLeft(fmt(figures.mbps), 9)}   >= ${TARGETS.throughputMBps}  ${mark(figures.pass)}`,
+    );
+  }
+  for (const [format, figures] of Object.entries(perFormat)) {
+    const shares = Object.entries(figures.stageShares)
+      .filter(([, share]) => share >= 1)
+      .map(([stage, share]) => `${stage} ${share}%`)
+      .join(', ');
+    lines.push(`  ${format} time by stage: ${shares}`);
+  }
+  lines.push(
+    `  ${pad('total', 24)}${padLeft(fmt(throughput.mbps), 9)}   >= ${TARGETS.throughputMBps}  ${mark(throughput.pass)}`,
+  );
+  lines.push(
+    '',
+    `Latency, ${(latency.draftBytes / KB).toFixed(1)} KB text draft (${latency.runs} runs after ${latency.warmupRuns} warm-up)`,
+  );
+  lines.push(
+    `  p50 ${fmt(latency.p50Ms, 3)} ms   p99 ${fmt(latency.p99Ms, 3)} ms   max ${fmt(latency.maxMs, 3)} ms   target p99 < ${TARGETS.latencyP99Ms} ms  ${mark(latency.pass)}`,
+    `  GC: ${latency.gc.pauses} pauses (${latency.gc.majorPauses} major, ${fmt(latency.gc.pauseMs)} ms) fell in ${latency.gc.runsWithGc} runs; without those runs p50 ${fmt(latency.gc.p50MsWithoutGc, 3)} ms, p99 ${fmt(latency.gc.p99MsWithoutGc, 3)} ms`,
+  );
+  lines.push(
+    '',
+    `Adversarial inputs (ms: fastest of ${ADVERSARIAL_MIN_RUNS}-${ADVERSARIAL_MAX_RUNS} runs per size; target: slowest full-size run < ${TARGETS.adversarialMs} ms;`,
+    `  ratio = t(full)/t(1/4), 4 = linear, 16 = quadratic; target <= ${TARGETS.adversarialRatio})`,
+  );
+  const sizeColumns = LADDER.map((step) => padLeft(step.label, 9)).join('');
+  lines.push(
+    `  ${pad('input', 44)}${pad('format', 9)}${padLeft('full KB', 8)}${sizeColumns}${padLeft('max', 9)}${padLeft('ratio', 7)}   time  ratio`,
+  );
+  for (const result of adversarial) {
+    const sizes = LADDER.map((step) => {
+      const measured = result.ladder.find((entry) => entry.size === step.label);
+      return padLeft(measured ? fmt(measured.fastestMs) : '-', 9);
+    }).join('');
+    lines.push(
+      `  ${pad(result.name, 44)}${pad(result.format, 9)}${padLeft((result.bytes / KB).toFixed(0), 8)}${sizes}${padLeft(fmt(result.maxMs), 9)}${padLeft(fmt(result.ratio, 1), 7)}   ${mark(result.pass)}${mark(result.ratioPass)}`,
+    );
+    if (result.note) lines.push(`      ${result.note}`);
+    if (result.ratioSteps && result.ratioSteps !== '1/4 -> full')
+      lines.push(`      ratio over ${result.ratioSteps}`);
+    if (result.stages) {
+      const stages = Object.entries(result.stages)
+        .map(([stage, value]) => `${stage} ${value}`)
+        .join(', ');
+      lines.push(`      stages at ${result.stagesAt} size (ms): ${stages}`);
+    }
+  }
+  lines.push('', 'Bundle (functions/moderate.ts, minified)');
+  lines.push(
+    `  size ${bundle.kb} KB (${bundle.bytes} bytes)   target < ${TARGETS.bundleKb} KB  ${mark(bundle.pass.kb)}`,
+    `  import ${bundle.importMs} ms (fresh node)   target < ${TARGETS.bundleImportMs} ms  ${mark(bundle.pass.importMs)}`,
+  );
+
+  const failures = [
+    ...Object.entries(perFormat)
+      .filter(([, figures]) => !figures.pass)
+      .map(([format]) => `throughput (${format})`),
+    ...(throughput.pass ? [] : ['throughput (total)']),
+    ...(latency.pass ? [] : ['latency p99']),
+    ...adversarial
+      .filter((result) => !result.pass)
+      .map((result) => `adversarial: ${result.name} (${result.format})`),
+    ...adversarial
+      .filter((result) => result.ratioPass === false)
+      .map((result) => `adversarial growth: ${result.name} (${result.format}), ratio ${result.ratio}`),
+    ...(bundle.pass.kb ? [] : ['bundle size']),
+    ...(bundle.pass.importMs ? [] : ['bundle import time']),
+  ];
+  lines.push('');
+  lines.push(failures.length === 0 ? 'All targets met.' : `Targets missed (${failures.length}):`);
+  for (const failure of failures) lines.push(`  - ${failure}`);
+  lines.push(
+    `Results written to ${relative(process.cwd(), RESULTS) || RESULTS} in ${((performance.now() - benchStarted) / 1000).toFixed(1)} s.`,
+  );
+  console.log(lines.join('\n'));
+  if (sink < 0) console.log(sink);
+}
+
+main().catch((error: unknown) => {
+  console.error('bench crashed:', error);
+  process.exit(1);
+});

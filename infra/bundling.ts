@@ -1,0 +1,69 @@
+// How the moderate function is bundled: one definition read by the stack (NodejsFunction) and the bundle bench (esbuild).
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const MODERATE_BUNDLE = {
+  entry: fileURLToPath(new URL('../functions/moderate.ts', import.meta.url)),
+  /** Matches the function's runtime, nodejs24.x. */
+  target: 'node24',
+  format: 'esm',
+  /** NodejsFunction names the ESM output index.mjs, so Lambda loads it as a module. */
+  outfile: 'index.mjs',
+  minify: true,
+  sourcemap: true,
+  // Stack traces are mapped with names and lines; shipping the sources too would only grow the artifact.
+  sourcesContent: false,
+  // Prefer dependencies' ESM builds so unused SDK code is tree-shaken.
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies call require(); ESM has none until we make one.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  /** The SDK is bundled (pinned version, tree-shaken) rather than taken from the runtime. */
+  external: [] as string[],
+  /**
+   * SDK modules replaced by smaller ones with the same exports (infra/shims/ says why each is safe).
+   * Paths are relative to the project root, esbuild's working directory in the stack and in the bench.
+   */
+  alias: {
+    // The default credential chain's STS/SSO clients and providers: Lambda's credentials are in the environment.
+    '@aws-sdk/credential-provider-node': './infra/shims/credential-provider-env-only.ts',
+    // Event-stream serde, for operations the pipeline never calls.
+    '@smithy/core/event-streams': './infra/shims/event-streams-unsupported.ts',
+  },
+  // The only "legal" comments in the bundle are coverage pragmas (`v8 ignore ... @preserve`).
+  legalComments: 'none',
+} as const;
+
+/**
+ * The esbuild API options for the flags NodejsFunction passes to the esbuild CLI for MODERATE_BUNDLE
+ * (infra/stack.ts). The stack test checks that both produce the same bundle, byte for byte.
+ */
+export function moderateBuildOptions(outfile: string): BuildOptions {
+  return {
+    entryPoints: [MODERATE_BUNDLE.entry],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: MODERATE_BUNDLE.target,
+    format: MODERATE_BUNDLE.format,
+    outfile,
+    minify: MODERATE_BUNDLE.minify,
+    sourcemap: MODERATE_BUNDLE.sourcemap,
+    sourcesContent: MODERATE_BUNDLE.sourcesContent,
+    mainFields: [...MODERATE_BUNDLE.mainFields],
+    banner: { js: MODERATE_BUNDLE.banner },
+    external: MODERATE_BUNDLE.external,
+    alias: { ...MODERATE_BUNDLE.alias },
+    legalComments: MODERATE_BUNDLE.legalComments,
+    logLevel: 'silent',
+  };
+}
+
+/** MODERATE_BUNDLE's options that NodejsFunction has no property for, as esbuild CLI flags. */
+export function moderateEsbuildArgs(): Record<string, string | string[]> {
+  return {
+    '--alias': Object.entries(MODERATE_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
+    '--legal-comments': MODERATE_BUNDLE.legalComments,
+  };
+}

@@ -1,0 +1,39 @@
+// Builds the CDK app from its context; the tests build it the same way, so they check what is deployed.
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { z } from 'zod';
+import { APP_NAME, resourceNames, Stage } from '../shared/pipeline/resources.js';
+import { PipelineStack } from './stack.js';
+
+export const PipelineContext = z.object({
+  stage: Stage.default('dev'),
+  /** Prefix of every physical name; lets two copies of the pipeline share an account. */
+  appName: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/)
+    .default(APP_NAME),
+  alarmEmail: z.email().optional(),
+});
+export type PipelineContext = z.infer<typeof PipelineContext>;
+
+/** `context` adds to (and wins over) what cdk.json and `-c key=value` provide. */
+export function createPipelineApp(context: Record<string, unknown> = {}) {
+  const app = new App({ context });
+  const settings = PipelineContext.parse({
+    stage: app.node.tryGetContext('stage'),
+    appName: app.node.tryGetContext('appName'),
+    alarmEmail: app.node.tryGetContext('alarmEmail'),
+  });
+  const names = resourceNames(settings.stage, settings.appName);
+  const stack = new PipelineStack(app, names.stack, {
+    stage: settings.stage,
+    appName: settings.appName,
+    ...(settings.alarmEmail !== undefined && { alarmEmail: settings.alarmEmail }),
+    description: `${settings.appName} moderation pipeline (${settings.stage})`,
+  });
+  Tags.of(app).add('app', settings.appName);
+  Tags.of(app).add('stage', settings.stage);
+  // Synth fails on any AwsSolutions finding that is neither fixed nor acknowledged with a reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack, settings };
+}

@@ -1,0 +1,362 @@
+// The moderation pipeline on AWS: drafts/ upload -> ingest queue -> moderate function -> results table + review queue.
+import { AssetStaging, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  ALARMS,
+  ENV,
+  INGEST_VISIBILITY_TIMEOUT_SECONDS,
+  METRICS,
+  MODERATE_FUNCTION,
+  PREFIXES,
+  QUEUES,
+  resourceNames,
+  TABLE,
+} from '../shared/pipeline/resources.js';
+import type { Stage } from '../shared/pipeline/resources.js';
+import { MODERATE_BUNDLE, moderateEsbuildArgs, PROJECT_ROOT } from './bundling.js';
+
+export interface PipelineStackProps extends StackProps {
+  stage: Stage;
+  appName: string;
+  /** Subscribed to the alarm topic when given. */
+  alarmEmail?: string;
+}
+
+export class PipelineStack extends Stack {
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const names = resourceNames(stage, props.appName);
+    const prod = stage === 'prod';
+    // Dev stacks are disposable; production data outlives the stack.
+    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // --- Storage ----------------------------------------------------------------------------------------------
+    const secureBucket = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    };
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...secureBucket,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(prod ? 365 : 30) }],
+    });
+    const bucket = new s3.Bucket(this, 'Drafts', {
+      ...secureBucket,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'drafts-bucket/',
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(prod ? 90 : 30),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    const table = new dynamodb.Table(this, 'Results', {
+      tableName: names.table,
+      partitionKey: { name: TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: prod,
+      removalPolicy,
+    });
+    for (const index of Object.values(TABLE.indexes)) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...TABLE.projectedAttributes],
+      });
+    }
+
+    // --- Queues -----------------------------------------------------------------------------------------------
+    const secureQueue = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy };
+    const deadLetterQueue = (id: string, queueName: string, fifo: boolean) =>
+      new sqs.Queue(this, id, {
+        ...secureQueue,
+        queueName,
+        ...(fifo && { fifo }),
+        retentionPeriod: Duration.days(QUEUES.deadLetterRetentionDays),
+      });
+    const ingestDlq = deadLetterQueue('IngestDlq', names.ingestDlq, QUEUES.ingest.fifo);
+    // S3 event notifications can only target standard queues; the results table's conditions make it idempotent.
+    const ingestQueue = new sqs.Queue(this, 'IngestQueue', {
+      ...secureQueue,
+      queueName: names.ingestQueue,
+      visibilityTimeout: Duration.seconds(INGEST_VISIBILITY_TIMEOUT_SECONDS),
+      retentionPeriod: Duration.days(QUEUES.ingest.retentionDays),
+      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: QUEUES.ingest.maxReceiveCount },
+    });
+    const reviewDlq = deadLetterQueue('ReviewDlq', names.reviewDlq, QUEUES.review.fifo);
+    const reviewQueue = new sqs.Queue(this, 'ReviewQueue', {
+      ...secureQueue,
+      queueName: names.reviewQueue,
+      fifo: QUEUES.review.fifo,
+      // The function supplies a deduplication id per draft version.
+      contentBasedDeduplication: false,
+      retentionPeriod: Duration.days(QUEUES.review.retentionDays),
+      deadLetterQueue: { queue: reviewDlq, maxReceiveCount: QUEUES.review.maxReceiveCount },
+    });
+
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SqsDestination(ingestQueue), {
+      prefix: PREFIXES.drafts,
+    });
+    // CDK's singleton that applies the notification configuration; its role is defined by CDK, not here.
+    const notificationsHandler = this.node.children.find((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    );
+    if (notificationsHandler !== undefined) {
+      Validations.of(notificationsHandler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'CDK-managed BucketNotificationsHandler: CDK attaches the basic execution policy so it can write its logs.',
+      });
+    }
+
+    // --- Function ---------------------------------------------------------------------------------------------
+    const logGroup = new logs.LogGroup(this, 'ModerateLogs', {
+      logGroupName: `/aws/lambda/${names.moderateFunction}`,
+      retention: MODERATE_FUNCTION.logRetentionDays[stage],
+      removalPolicy,
+    });
+    // An explicit role: only the grants below, no managed policies.
+    const role = new iam.Role(this, 'ModerateRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${names.moderateFunction}`,
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDrafts',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [bucket.arnForObjects(`${PREFIXES.drafts}*`)],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteReports',
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${PREFIXES.reports}*`)],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RecordResults',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    reviewQueue.grantSendMessages(role);
+    const bucketId = this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    for (const [prefix, access] of [
+      [PREFIXES.drafts, 'read'],
+      [PREFIXES.reports, 'write'],
+    ] as const) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason: `Object keys are not known in advance; ${access} access is limited to the ${prefix} prefix.`,
+      });
+    }
+
+    const moderate = new NodejsFunction(this, 'Moderate', {
+      functionName: names.moderateFunction,
+      description: 'Moderates drafts uploaded under drafts/ and records the results',
+      entry: MODERATE_BUNDLE.entry,
+      projectRoot: PROJECT_ROOT,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: MODERATE_FUNCTION.memoryMiB,
+      timeout: Duration.seconds(MODERATE_FUNCTION.timeoutSeconds),
+      role,
+      logGroup,
+      environment: {
+        [ENV.stage]: stage,
+        [ENV.tableName]: table.tableName,
+        [ENV.reviewQueueUrl]: reviewQueue.queueUrl,
+        [ENV.serviceName]: METRICS.service,
+        [ENV.metricsNamespace]: METRICS.namespace,
+        [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        target: MODERATE_BUNDLE.target,
+        format: OutputFormat.ESM,
+        minify: MODERATE_BUNDLE.minify,
+        sourceMap: MODERATE_BUNDLE.sourcemap,
+        sourcesContent: MODERATE_BUNDLE.sourcesContent,
+        mainFields: [...MODERATE_BUNDLE.mainFields],
+        banner: MODERATE_BUNDLE.banner,
+        bundleAwsSDK: true,
+        externalModules: MODERATE_BUNDLE.external,
+        esbuildArgs: moderateEsbuildArgs(),
+        // Docker bundling (used when esbuild is not installed) mounts the project here: the aliases' relative paths
+        // resolve from it, as they do from the project root when bundling locally.
+        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
+      },
+    });
+    moderate.addEventSource(
+      new SqsEventSource(ingestQueue, {
+        batchSize: MODERATE_FUNCTION.batchSize,
+        maxBatchingWindow: Duration.seconds(MODERATE_FUNCTION.maxBatchingWindowSeconds),
+        maxConcurrency: MODERATE_FUNCTION.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // --- Alarms and dashboard ---------------------------------------------------------------------------------
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts ${names.stack} alarm notifications`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch publishes to the encrypted topic, so it must be able to use the key.
+    alarmKey.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
+    const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
+    if (props.alarmEmail !== undefined) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const oneMinuteMax = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
+    const alarm = (id: string, description: string, metric: cloudwatch.Metric, threshold: number) => {
+      const created = metric.createAlarm(this, id, {
+        alarmDescription: description,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(alarmTopic));
+      created.addOkAction(new SnsAction(alarmTopic));
+      return created;
+    };
+    const dlqAlarm = (id: string, queue: sqs.Queue, what: string, maxReceiveCount: number) =>
+      alarm(
+        id,
+        `${what} messages failed ${maxReceiveCount} times and wait in the dead-letter queue`,
+        queue.metricApproximateNumberOfMessagesVisible(oneMinuteMax),
+        1,
+      );
+    dlqAlarm('IngestDlqNotEmpty', ingestDlq, 'Ingest', QUEUES.ingest.maxReceiveCount);
+    dlqAlarm('ReviewDlqNotEmpty', reviewDlq, 'Review', QUEUES.review.maxReceiveCount);
+    alarm(
+      'ModerateErrors',
+      'The moderate function failed as a whole (crash, timeout or out of memory)',
+      moderate.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      1,
+    );
+    alarm(
+      'ReviewBacklogAge',
+      'The oldest review message has waited too long for a reviewer',
+      reviewQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      ALARMS.reviewMessageMaxAgeSeconds,
+    );
+
+    const pipelineMetric = (metricName: string, label: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: METRICS.service, stage },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+        label,
+      });
+    const processed = pipelineMetric(METRICS.names.processed, 'Processed');
+    const flagged = pipelineMetric(METRICS.names.flagged, 'Flagged');
+    const depth = (queue: sqs.Queue, label: string) =>
+      queue.metricApproximateNumberOfMessagesVisible({ ...oneMinuteMax, label });
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: names.dashboard,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Drafts processed',
+            left: [processed, flagged, pipelineMetric(METRICS.names.failed, 'Failed')],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Flagged rate (%)',
+            left: [
+              new cloudwatch.MathExpression({
+                expression: 'IF(processed > 0, 100 * flagged / processed, 0)',
+                usingMetrics: { processed, flagged },
+                label: 'Flagged / processed',
+                period: Duration.minutes(5),
+              }),
+            ],
+            leftYAxis: { min: 0, max: 100 },
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Queue depth',
+            left: [
+              depth(ingestQueue, 'Ingest'),
+              depth(ingestDlq, 'Ingest DLQ'),
+              depth(reviewQueue, 'Review'),
+              depth(reviewDlq, 'Review DLQ'),
+            ],
+            width: 8,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Moderate function',
+            left: [moderate.metricErrors(), moderate.metricThrottles()],
+            right: [moderate.metricDuration({ statistic: cloudwatch.Stats.p(99) })],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Oldest review message (s)',
+            left: [reviewQueue.metricApproximateAgeOfOldestMessage()],
+            width: 12,
+          }),
+        ],
+      ],
+    });
+
+    // --- Outputs ----------------------------------------------------------------------------------------------
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output(
+      'BucketName',
+      bucket.bucketName,
+      `Upload drafts to s3://<bucket>/${PREFIXES.drafts}<publisherId>/<name>`,
+    );
+    output('TableName', table.tableName, 'Moderation results, one item per draft version');
+    output('IngestQueueUrl', ingestQueue.queueUrl, 'S3 event notifications for drafts/');
+    output('IngestDlqUrl', ingestDlq.queueUrl, 'Ingest messages that kept failing');
+    output('ReviewQueueUrl', reviewQueue.queueUrl, 'Flagged drafts awaiting review (FIFO)');
+    output('ReviewDlqUrl', reviewDlq.queueUrl, 'Review messages that kept failing');
+    output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe here for pipeline alarms');
+  }
+}

@@ -1,0 +1,118 @@
+// The ingest queue's messages: S3 event notifications (and S3's test event) inside SQS records.
+import * as z from 'zod';
+import { PREFIXES } from './resources.js';
+import { JSONStringified, SqsRecordSchema } from './sqs.js';
+
+const SEQUENCER_WIDTH = 32;
+
+// Powertools' S3 record schema is not used: it requires fields the pipeline never reads and rejects IPv6
+// source addresses (dual-stack uploads), which would send valid drafts to the DLQ. This keeps what we use.
+export const S3EventRecord = z.object({
+  eventSource: z.literal('aws:s3'),
+  eventName: z.string().min(1),
+  eventTime: z.iso.datetime(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative().optional(),
+      eTag: z.string().min(1).optional(),
+      versionId: z.string().min(1).optional(),
+      sequencer: z
+        .string()
+        .regex(new RegExp(`^[0-9A-Fa-f]{1,${SEQUENCER_WIDTH}}$`))
+        .optional(),
+    }),
+  }),
+});
+export type S3EventRecord = z.infer<typeof S3EventRecord>;
+
+/** What S3 sends once when a notification configuration is created or changed. */
+export const S3TestEvent = z.object({ Service: z.string(), Event: z.literal('s3:TestEvent') });
+
+export const S3Notification = z.object({ Records: z.array(S3EventRecord).min(1) });
+
+export const IngestMessage = SqsRecordSchema.extend({
+  body: JSONStringified(z.union([S3TestEvent, S3Notification])),
+});
+export type IngestMessage = z.infer<typeof IngestMessage>;
+
+export function isTestEvent(body: IngestMessage['body']): body is z.infer<typeof S3TestEvent> {
+  return 'Event' in body;
+}
+
+/** Keys in S3 events are form-encoded: `+` is a space, everything else non-ASCII or reserved is percent-escaped. */
+export function decodeS3EventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/** The inverse of decodeS3EventKey, as S3 encodes (slashes kept): for tests and the local runner. */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/gi, '/');
+}
+
+/** One draft version, as named by an S3 event: everything downstream is keyed on this. */
+export interface DraftRef {
+  bucket: string;
+  /** The decoded object key. */
+  key: string;
+  publisherId: string;
+  documentId: string;
+  versionId?: string;
+  eTag?: string;
+  /** versionId when the bucket is versioned, else eTag. */
+  version: string;
+  /** S3's per-key event order, zero-padded so that string order is event order. */
+  sequencer: string;
+  /** Size from the event, when S3 included it. */
+  size?: number;
+  uploadedAt: string;
+}
+
+export type DraftTarget = { kind: 'draft'; ref: DraftRef } | { kind: 'ignored'; key: string; reason: string };
+
+// `#` separates key parts in the table; control characters have no business in an id.
+const PUBLISHER_ID = /^[^/#\p{Cc}]{1,128}$/u;
+
+/** Maps an S3 event record to the draft version it names, or says why it is not a draft. */
+export function resolveDraft(record: S3EventRecord): DraftTarget {
+  const { bucket, object } = record.s3;
+  let key: string;
+  try {
+    key = decodeS3EventKey(object.key);
+  } catch {
+    throw new Error(`S3 event key is not valid percent-encoding: ${object.key}`);
+  }
+  const ignored = (reason: string): DraftTarget => ({ kind: 'ignored', key, reason });
+  if (!record.eventName.startsWith('ObjectCreated:'))
+    return ignored(`event ${record.eventName} is not an upload`);
+  if (!key.startsWith(PREFIXES.drafts)) return ignored(`key is outside ${PREFIXES.drafts}`);
+  const rest = key.slice(PREFIXES.drafts.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return ignored(`key is not ${PREFIXES.drafts}<publisherId>/<name>`);
+  const publisherId = rest.slice(0, slash);
+  const documentId = rest.slice(slash + 1);
+  if (!PUBLISHER_ID.test(publisherId))
+    return ignored('publisher id contains "#", control characters or is too long');
+  if (documentId === '' || documentId.endsWith('/')) return ignored('key is a folder placeholder');
+  const version = object.versionId ?? object.eTag;
+  // S3 always sends these for uploads; without them a version cannot be ordered or pinned, so fail loudly (DLQ).
+  if (object.sequencer === undefined || version === undefined)
+    throw new Error(`ObjectCreated event for ${key} has no sequencer or no versionId/eTag`);
+  const sequencer = object.sequencer.toUpperCase().padStart(SEQUENCER_WIDTH, '0');
+  return {
+    kind: 'draft',
+    ref: {
+      bucket: bucket.name,
+      key,
+      publisherId,
+      documentId,
+      ...(object.versionId !== undefined && { versionId: object.versionId }),
+      ...(object.eTag !== undefined && { eTag: object.eTag }),
+      version,
+      sequencer,
+      ...(object.size !== undefined && { size: object.size }),
+      uploadedAt: record.eventTime,
+    },
+  };
+}

@@ -1,0 +1,201 @@
+// The results table's item: one per draft version, with the keys that serve the three readers.
+import * as z from 'zod';
+import { Claim, DraftErrorCode, ModerationResult, ReviewReason, Verdict } from '../contract.js';
+import type { DraftError } from '../errors.js';
+import type { DraftRef } from './events.js';
+import { PREFIXES, RecordStatus, REVIEW_MESSAGE, TABLE } from './resources.js';
+
+// Key layout. `#` separates parts; publisher ids cannot contain it (events.ts), document ids come last in pk.
+export const draftPk = (publisherId: string, documentId: string) => `DOC#${publisherId}#${documentId}`;
+export const versionSk = (sequencer: string, version: string) => `VER#${sequencer}#${version}`;
+export const statusPk = (status: RecordStatus) => `STATUS#${status}`;
+export const statusSk = (uploadedAt: string, publisherId: string, documentId: string, version: string) =>
+  `${uploadedAt}#${publisherId}#${documentId}#${version}`;
+export const publisherPk = (publisherId: string) => `PUB#${publisherId}`;
+export const publisherSk = (uploadedAt: string, documentId: string, version: string) =>
+  `${uploadedAt}#${documentId}#${version}`;
+
+export function recordKeys(ref: DraftRef) {
+  return { pk: draftPk(ref.publisherId, ref.documentId), sk: versionSk(ref.sequencer, ref.version) };
+}
+
+/** Where a result's claims, citations and references went when the item would be too large. */
+export const reportKey = (ref: DraftRef) =>
+  `${PREFIXES.reports}${ref.publisherId}/${ref.documentId}/${ref.version}.json`;
+
+/** The contract's result; the unbounded arrays are absent when they live in the `reports/` object instead. */
+export const StoredResult = ModerationResult.partial({ claims: true, citations: true, references: true });
+export type StoredResult = z.infer<typeof StoredResult>;
+
+/** A flagged claim, cut down for the review message and the item. */
+export const ReviewClaim = Claim.pick({
+  id: true,
+  text: true,
+  start: true,
+  end: true,
+  categories: true,
+  riskScore: true,
+  riskLevel: true,
+});
+export type ReviewClaim = z.infer<typeof ReviewClaim>;
+
+export const Failure = z.object({ code: DraftErrorCode, message: z.string() });
+
+export const ResultRecord = z.object({
+  [TABLE.partitionKey]: z.string(),
+  [TABLE.sortKey]: z.string(),
+  [TABLE.indexes.byStatus.partitionKey]: z.string(),
+  [TABLE.indexes.byStatus.sortKey]: z.string(),
+  [TABLE.indexes.byPublisher.partitionKey]: z.string(),
+  [TABLE.indexes.byPublisher.sortKey]: z.string(),
+  publisherId: z.string(),
+  documentId: z.string(),
+  version: z.string(),
+  versionId: z.string().optional(),
+  eTag: z.string().optional(),
+  sequencer: z.string(),
+  bucket: z.string(),
+  key: z.string(),
+  size: z.number().int().nonnegative().optional(),
+  uploadedAt: z.iso.datetime(),
+  processedAt: z.iso.datetime(),
+  status: RecordStatus,
+  verdict: Verdict.optional(),
+  riskScore: z.number().optional(),
+  policyVersion: z.string().optional(),
+  result: StoredResult.optional(),
+  /** Set when the full result is in this `reports/` object (same bucket) rather than in `result`. */
+  reportKey: z.string().optional(),
+  topClaims: z.array(ReviewClaim).optional(),
+  failure: Failure.optional(),
+  /** When the review message was sent: a redelivered event sends again only while this is absent. */
+  reviewEnqueuedAt: z.iso.datetime().optional(),
+});
+export type ResultRecord = z.infer<typeof ResultRecord>;
+
+export interface BuiltRecord {
+  record: ResultRecord;
+  /** The full result to write to `reports/` before the item, when the item would be too large. */
+  report?: { key: string; body: string };
+}
+
+function baseRecord(ref: DraftRef, status: RecordStatus, processedAt: string) {
+  return {
+    ...recordKeys(ref),
+    byStatusPk: statusPk(status),
+    byStatusSk: statusSk(ref.uploadedAt, ref.publisherId, ref.documentId, ref.version),
+    byPublisherPk: publisherPk(ref.publisherId),
+    byPublisherSk: publisherSk(ref.uploadedAt, ref.documentId, ref.version),
+    publisherId: ref.publisherId,
+    documentId: ref.documentId,
+    version: ref.version,
+    ...(ref.versionId !== undefined && { versionId: ref.versionId }),
+    ...(ref.eTag !== undefined && { eTag: ref.eTag }),
+    sequencer: ref.sequencer,
+    bucket: ref.bucket,
+    key: ref.key,
+    ...(ref.size !== undefined && { size: ref.size }),
+    uploadedAt: ref.uploadedAt,
+    processedAt,
+    status,
+  };
+}
+
+const truncate = (text: string) =>
+  text.length > REVIEW_MESSAGE.maxTextChars ? `${text.slice(0, REVIEW_MESSAGE.maxTextChars - 1)}…` : text;
+
+/** The claims a reviewer should look at first: the riskiest non-low ones. */
+export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
+  return claims
+    .filter((claim) => claim.riskLevel !== 'low')
+    .sort((a, b) => b.riskScore - a.riskScore)
+    .slice(0, REVIEW_MESSAGE.topClaims)
+    .map(({ id, text, start, end, categories, riskScore, riskLevel }) => ({
+      id,
+      text: truncate(text),
+      start,
+      end,
+      categories,
+      riskScore,
+      riskLevel,
+    }));
+}
+
+/** An over-estimate of DynamoDB's item size: its JSON in UTF-8 (names and values, plus punctuation). */
+export function estimateItemBytes(item: unknown): number {
+  return Buffer.byteLength(JSON.stringify(item), 'utf8');
+}
+
+export function buildModeratedRecord(
+  ref: DraftRef,
+  result: ModerationResult,
+  processedAt: string,
+): BuiltRecord {
+  const status: RecordStatus = result.verdict === 'review' ? 'pending_review' : 'passed';
+  const record: ResultRecord = {
+    ...baseRecord(ref, status, processedAt),
+    verdict: result.verdict,
+    riskScore: result.riskScore,
+    policyVersion: result.policyVersion,
+    ...(status === 'pending_review' && { topClaims: topFlaggedClaims(result.claims) }),
+    result,
+  };
+  if (estimateItemBytes(record) <= TABLE.itemOverflowBytes) return { record };
+  const summary: StoredResult = { ...result };
+  delete summary.claims;
+  delete summary.citations;
+  delete summary.references;
+  const key = reportKey(ref);
+  return {
+    record: { ...record, result: summary, reportKey: key },
+    report: { key, body: JSON.stringify(result) },
+  };
+}
+
+export function buildFailedRecord(ref: DraftRef, error: DraftError, processedAt: string): ResultRecord {
+  return { ...baseRecord(ref, 'failed', processedAt), failure: { code: error.code, message: error.message } };
+}
+
+/** The compact message reviewers receive: enough to triage, and where the full result lives. */
+export const ReviewMessage = z.object({
+  publisherId: z.string(),
+  documentId: z.string(),
+  version: z.string(),
+  versionId: z.string().optional(),
+  key: z.string(),
+  uploadedAt: z.iso.datetime(),
+  riskScore: z.number(),
+  reasons: z.array(ReviewReason),
+  topClaims: z.array(ReviewClaim),
+  result: z.object({
+    table: z.string(),
+    pk: z.string(),
+    sk: z.string(),
+    /** `s3://bucket/reports/...` when the claims are not in the item. */
+    report: z.string().optional(),
+  }),
+});
+export type ReviewMessage = z.infer<typeof ReviewMessage>;
+
+export function buildReviewMessage(record: ResultRecord, tableName: string): ReviewMessage {
+  const reasons = (record.result?.reasons ?? [])
+    .slice(0, REVIEW_MESSAGE.maxReasons)
+    .map(({ code, detail }) => ({ code, detail: truncate(detail) }));
+  return {
+    publisherId: record.publisherId,
+    documentId: record.documentId,
+    version: record.version,
+    ...(record.versionId !== undefined && { versionId: record.versionId }),
+    key: record.key,
+    uploadedAt: record.uploadedAt,
+    riskScore: record.riskScore ?? 0,
+    reasons,
+    topClaims: record.topClaims ?? [],
+    result: {
+      table: tableName,
+      pk: record.pk,
+      sk: record.sk,
+      ...(record.reportKey !== undefined && { report: `s3://${record.bucket}/${record.reportKey}` }),
+    },
+  };
+}

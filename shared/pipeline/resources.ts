@@ -1,0 +1,118 @@
+// The one definition of the pipeline's names and settings. The CDK stack (infra/) and the
+// local runner both import it, so the two can never disagree.
+import * as z from 'zod';
+import { DEFAULT_MAX_BYTES } from '../read/decode.js';
+
+export const APP_NAME = 'claimscan';
+
+export const STAGES = ['dev', 'prod'] as const;
+export const Stage = z.enum(STAGES);
+export type Stage = z.infer<typeof Stage>;
+
+export const RECORD_STATUSES = ['pending_review', 'passed', 'approved', 'rejected', 'failed'] as const;
+export const RecordStatus = z.enum(RECORD_STATUSES);
+export type RecordStatus = z.infer<typeof RecordStatus>;
+
+/** Where things live in the bucket. Nothing is ever written under `drafts/`, so the pipeline cannot trigger itself. */
+export const PREFIXES = { drafts: 'drafts/', reports: 'reports/' } as const;
+
+/** Drafts above this are recorded `failed`/`too_large` from their size alone, without downloading them. */
+export const MAX_DRAFT_BYTES = DEFAULT_MAX_BYTES;
+
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {
+    byStatus: { name: 'byStatus', partitionKey: 'byStatusPk', sortKey: 'byStatusSk' },
+    byPublisher: { name: 'byPublisher', partitionKey: 'byPublisherPk', sortKey: 'byPublisherSk' },
+  },
+  /** Summary attributes copied into both indexes: enough to list drafts without a GetItem per row. */
+  projectedAttributes: [
+    'publisherId',
+    'documentId',
+    'version',
+    'status',
+    'verdict',
+    'riskScore',
+    'uploadedAt',
+    'processedAt',
+    'key',
+    'failure',
+  ],
+  /** DynamoDB's item limit is 400 KB; above this estimate the result's large arrays move to `reports/`. */
+  itemOverflowBytes: 350_000,
+} as const;
+
+/** Per-record work is one S3 read plus a CPU-bound engine run on at most MAX_DRAFT_BYTES. */
+export const MODERATE_FUNCTION = {
+  timeoutSeconds: 30,
+  memoryMiB: 1024,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 5,
+  /** Caps the SQS poller instead of reserving concurrency, so a backlog never throttles the account. */
+  maxConcurrency: 10,
+  logRetentionDays: { dev: 14, prod: 90 },
+} as const;
+
+/** SQS FIFO drops a repeated MessageDeduplicationId only within this window. */
+export const FIFO_DEDUPLICATION_WINDOW_SECONDS = 300;
+
+/**
+ * AWS guidance for SQS event sources: at least six times the function timeout, plus the batching window.
+ * It also stays inside the FIFO deduplication window, so a message retried after a review send
+ * that succeeded but was not yet marked on the record is still deduplicated by the review queue.
+ */
+export const INGEST_VISIBILITY_TIMEOUT_SECONDS =
+  6 * MODERATE_FUNCTION.timeoutSeconds + MODERATE_FUNCTION.maxBatchingWindowSeconds;
+
+export const QUEUES = {
+  ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 4 },
+  review: { fifo: true, maxReceiveCount: 5, retentionDays: 14 },
+  deadLetterRetentionDays: 14,
+} as const;
+
+export const REVIEW_MESSAGE = { topClaims: 5, maxReasons: 10, maxTextChars: 280 } as const;
+
+export const ENV = {
+  stage: 'CLAIMSCAN_STAGE',
+  tableName: 'CLAIMSCAN_TABLE_NAME',
+  reviewQueueUrl: 'CLAIMSCAN_REVIEW_QUEUE_URL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+export const METRICS = {
+  namespace: 'Claimscan',
+  service: 'moderate',
+  /** Every metric also carries the `service` and `stage` dimensions. */
+  names: {
+    processed: 'DraftsProcessed',
+    flagged: 'DraftsFlagged',
+    failed: 'DraftsFailed',
+    duplicates: 'DuplicateEvents',
+    ignored: 'IgnoredObjects',
+    reviewSent: 'ReviewMessagesSent',
+  },
+} as const;
+
+export const ALARMS = {
+  /** A review message older than this means reviewers are falling behind. */
+  reviewMessageMaxAgeSeconds: 24 * 60 * 60,
+} as const;
+
+/** Physical names, per stage. Queues and the table are named so operators and the local runner can find them. */
+export function resourceNames(stage: Stage, app: string = APP_NAME) {
+  const base = `${app}-${stage}`;
+  return {
+    stack: base,
+    table: `${base}-results`,
+    ingestQueue: `${base}-ingest`,
+    ingestDlq: `${base}-ingest-dlq`,
+    reviewQueue: `${base}-review.fifo`,
+    reviewDlq: `${base}-review-dlq.fifo`,
+    moderateFunction: `${base}-moderate`,
+    dashboard: `${base}-pipeline`,
+  };
+}
+export type ResourceNames = ReturnType<typeof resourceNames>;

@@ -1,0 +1,116 @@
+// What happens to one S3 event record: the pipeline's logic, free of Lambda and of any particular AWS endpoint.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { moderateDraft } from '../engine.js';
+import { DraftError } from '../errors.js';
+import type { DraftRef, S3EventRecord } from './events.js';
+import { resolveDraft } from './events.js';
+import type { BuiltRecord, ResultRecord } from './record.js';
+import { buildFailedRecord, buildModeratedRecord, buildReviewMessage, recordKeys } from './record.js';
+import type { ReviewQueue } from './review-queue.js';
+import type { DraftBucket } from './s3.js';
+import type { ResultsStore } from './store.js';
+
+export interface PipelineDeps {
+  store: ResultsStore;
+  drafts: DraftBucket;
+  reviews: ReviewQueue;
+  logger: Logger;
+  maxDraftBytes: number;
+  now: () => Date;
+}
+
+export type DraftOutcome =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'recorded'; status: ResultRecord['status']; reviewSent: boolean }
+  | { kind: 'duplicate'; reviewSent: boolean };
+
+/**
+ * Moderates the draft version an event names and records it exactly once in effect.
+ * A draft that cannot be moderated is recorded `failed` and the call succeeds; any other error
+ * (throttling, timeouts, a failed review send) is thrown so the message is retried, with nothing lost.
+ */
+export async function processDraftRecord(deps: PipelineDeps, event: S3EventRecord): Promise<DraftOutcome> {
+  let { logger } = deps;
+  try {
+    const target = resolveDraft(event);
+    if (target.kind === 'ignored') {
+      logger.warn('Ignoring object that is not a draft', { key: target.key, reason: target.reason });
+      return { kind: 'ignored', reason: target.reason };
+    }
+    const { ref } = target;
+    // Every line logged about this draft carries its ids.
+    logger = logger.createChild({
+      persistentKeys: {
+        publisherId: ref.publisherId,
+        documentId: ref.documentId,
+        draftVersion: ref.version,
+        draftKey: ref.key,
+      },
+    });
+    return await recordOnce({ ...deps, logger }, ref);
+  } catch (error) {
+    logger.error('Draft processing failed; the message will be retried', error as Error);
+    throw error;
+  }
+}
+
+async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutcome> {
+  const key = recordKeys(ref);
+  // A redelivered event skips the download and the engine; it may still owe the review message.
+  const existing = await deps.store.get(key);
+  if (existing !== undefined) return duplicate(deps, existing);
+
+  const built = await moderate(deps, ref);
+  if (built.report !== undefined)
+    await deps.drafts.writeReport(ref.bucket, built.report.key, built.report.body);
+  if (!(await deps.store.putNew(built.record))) {
+    const winner = await deps.store.get(key);
+    if (winner === undefined)
+      throw new Error(`conditional put failed but ${key.pk} ${key.sk} does not exist`);
+    return duplicate(deps, winner);
+  }
+  const { status } = built.record;
+  deps.logger.info('Draft recorded', {
+    status,
+    riskScore: built.record.riskScore,
+    failure: built.record.failure,
+  });
+  return { kind: 'recorded', status, reviewSent: await ensureReviewEnqueued(deps, built.record) };
+}
+
+async function duplicate(deps: PipelineDeps, existing: ResultRecord): Promise<DraftOutcome> {
+  deps.logger.info('Draft version already recorded', { status: existing.status });
+  return { kind: 'duplicate', reviewSent: await ensureReviewEnqueued(deps, existing) };
+}
+
+async function moderate(deps: PipelineDeps, ref: DraftRef): Promise<BuiltRecord> {
+  const processedAt = () => deps.now().toISOString();
+  try {
+    const draft = await deps.drafts.readDraft(ref, deps.maxDraftBytes);
+    const result = moderateDraft(
+      {
+        source: `s3://${ref.bucket}/${ref.key}`,
+        documentId: ref.documentId,
+        bytes: draft.bytes,
+        name: ref.key,
+        ...(draft.contentType !== undefined && { contentType: draft.contentType }),
+      },
+      { maxBytes: deps.maxDraftBytes },
+    );
+    return buildModeratedRecord(ref, result, processedAt());
+  } catch (error) {
+    if (!(error instanceof DraftError)) throw error;
+    // Permanent: record it once with its reason; retrying would fail the same way.
+    deps.logger.warn('Draft cannot be moderated', { code: error.code, reason: error.message });
+    return { record: buildFailedRecord(ref, error, processedAt()) };
+  }
+}
+
+/** Sends the review message unless the record says it went out; the FIFO deduplication id covers the race. */
+async function ensureReviewEnqueued(deps: PipelineDeps, record: ResultRecord): Promise<boolean> {
+  if (record.status !== 'pending_review' || record.reviewEnqueuedAt !== undefined) return false;
+  await deps.reviews.send(buildReviewMessage(record, deps.store.tableName), record);
+  await deps.store.markReviewEnqueued(record, deps.now().toISOString());
+  deps.logger.info('Review message sent');
+  return true;
+}

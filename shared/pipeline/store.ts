@@ -1,0 +1,67 @@
+// The results table. Single-item conditional writes only (no transactions: dynalite, used locally, has none).
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ResultRecord } from './record.js';
+import { TABLE } from './resources.js';
+
+export interface RecordKey {
+  pk: string;
+  sk: string;
+}
+
+const tableKey = (key: RecordKey) => ({ [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk });
+const PK_NAME = { '#pk': TABLE.partitionKey };
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+export class ResultsStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(key: RecordKey): Promise<ResultRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: tableKey(key), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : ResultRecord.parse(Item);
+  }
+
+  /** Writes a new version item; false when it already exists (a duplicate event), which is never overwritten. */
+  async putNew(record: ResultRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: PK_NAME,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records that the review message went out; a concurrent delivery that got there first is fine. */
+  async markReviewEnqueued(key: RecordKey, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tableKey(key),
+          UpdateExpression: 'SET reviewEnqueuedAt = :at',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(reviewEnqueuedAt)',
+          ExpressionAttributeNames: PK_NAME,
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,473 @@
+// The stack as `npx cdk deploy` would deploy it: built through the same app factory, with cdk.json's context.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MODERATE_BUNDLE, moderateBuildOptions } from '../../infra/bundling.js';
+import { createPipelineApp } from '../../infra/pipeline-app.js';
+import {
+  ALARMS,
+  ENV,
+  FIFO_DEDUPLICATION_WINDOW_SECONDS,
+  METRICS,
+  MODERATE_FUNCTION,
+  QUEUES,
+  resourceNames,
+  TABLE,
+} from '../../shared/pipeline/resources.js';
+
+const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+interface Synthesized {
+  stack: Stack;
+  template: Template;
+  assemblyDir: string;
+}
+
+function synth(context: Record<string, unknown>): Synthesized {
+  // The CLI records asset paths in resource metadata; do the same to find the function's bundle.
+  const { app, stack } = createPipelineApp({
+    ...CDK_JSON.context,
+    'aws:cdk:enable-asset-metadata': true,
+    ...context,
+  });
+  // Synthesising runs the AwsSolutions validation plugin too: it throws on any unacknowledged finding.
+  const assembly = app.synth();
+  return {
+    stack,
+    template: Template.fromJSON(assembly.getStackByName(stack.stackName).template),
+    assemblyDir: assembly.directory,
+  };
+}
+
+let dev: Synthesized;
+let prod: Synthesized;
+const names = resourceNames('dev');
+
+beforeAll(() => {
+  dev = synth({ stage: 'dev' });
+  prod = synth({ stage: 'prod', appName: 'acme', alarmEmail: 'ops@example.com' });
+});
+
+const logicalId = (template: Template, type: string, props: Record<string, unknown>) => {
+  const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(found).toHaveLength(1);
+  return found[0] as string;
+};
+const queueId = (template: Template, queueName: string) =>
+  logicalId(template, 'AWS::SQS::Queue', { QueueName: queueName });
+const draftsBucketId = (template: Template) =>
+  logicalId(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
+
+describe('stage and names', () => {
+  it('comes from CDK context, dev by default', () => {
+    expect(dev.stack.stackName).toBe('claimscan-dev');
+    expect(createPipelineApp(CDK_JSON.context).stack.stackName).toBe('claimscan-dev');
+    expect(prod.stack.stackName).toBe('acme-prod');
+    prod.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-prod-results' });
+  });
+
+  it('rejects an unknown stage', () => {
+    expect(() => createPipelineApp({ stage: 'staging' })).toThrow();
+  });
+
+  it('outputs the bucket, table and queues', () => {
+    for (const output of [
+      'BucketName',
+      'TableName',
+      'IngestQueueUrl',
+      'IngestDlqUrl',
+      'ReviewQueueUrl',
+      'ReviewDlqUrl',
+    ]) {
+      dev.template.hasOutput(output, { Value: Match.anyValue() });
+    }
+  });
+});
+
+describe('bucket', () => {
+  it('blocks public access, encrypts, versions, logs access and expires old versions', () => {
+    dev.template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogs') } },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: Match.anyValue() },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('enforces TLS on every bucket', () => {
+    const policies = dev.template.findResources('AWS::S3::BucketPolicy');
+    expect(Object.keys(policies)).toHaveLength(2);
+    for (const policy of Object.values(policies)) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('notifies the ingest queue of uploads under drafts/ only', () => {
+    dev.template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'drafts/' }] } },
+            QueueArn: { 'Fn::GetAtt': [queueId(dev.template, names.ingestQueue), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('table', () => {
+  it('is on-demand, encrypted, recoverable, keyed for versions and indexed by status and publisher', () => {
+    const index = (name: string, partitionKey: string, sortKey: string) =>
+      Match.objectLike({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projectedAttributes] },
+      });
+    const { byStatus, byPublisher } = TABLE.indexes;
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: names.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        index(byStatus.name, byStatus.partitionKey, byStatus.sortKey),
+        index(byPublisher.name, byPublisher.partitionKey, byPublisher.sortKey),
+      ],
+    });
+  });
+
+  it('is protected from deletion outside dev', () => {
+    dev.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Delete',
+    });
+    prod.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('queues', () => {
+  it('are all encrypted and refuse requests without TLS', () => {
+    const queues = dev.template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(4);
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const id of Object.keys(queues)) {
+      dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it.each([
+    ['ingest', names.ingestQueue, names.ingestDlq, QUEUES.ingest.maxReceiveCount],
+    ['review', names.reviewQueue, names.reviewDlq, QUEUES.review.maxReceiveCount],
+  ])(
+    'redrive the %s queue to its DLQ after a bounded number of receives',
+    (_name, queue, dlq, maxReceiveCount) => {
+      dev.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queue,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [queueId(dev.template, dlq), 'Arn'] },
+          maxReceiveCount,
+        },
+      });
+      expect(maxReceiveCount).toBeGreaterThan(1);
+      expect(maxReceiveCount).toBeLessThanOrEqual(10);
+    },
+  );
+
+  it('makes the review queue and its DLQ FIFO, deduplicated by the id the function sends', () => {
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: names.reviewQueue,
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+    });
+    dev.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: names.reviewDlq, FifoQueue: true });
+  });
+
+  it('gives the ingest queue a visibility timeout of at least six function timeouts, inside the FIFO dedup window', () => {
+    const visibility = dev.template.findResources('AWS::SQS::Queue', {
+      Properties: { QueueName: names.ingestQueue },
+    });
+    const timeout = dev.template.findResources('AWS::Lambda::Function', {
+      Properties: { FunctionName: names.moderateFunction },
+    });
+    const visibilitySeconds = Object.values(visibility)[0]?.Properties.VisibilityTimeout as number;
+    const timeoutSeconds = Object.values(timeout)[0]?.Properties.Timeout as number;
+    expect(timeoutSeconds).toBe(MODERATE_FUNCTION.timeoutSeconds);
+    expect(visibilitySeconds).toBeGreaterThanOrEqual(6 * timeoutSeconds);
+    expect(visibilitySeconds).toBeLessThanOrEqual(FIFO_DEDUPLICATION_WINDOW_SECONDS);
+  });
+});
+
+describe('moderate function', () => {
+  it('runs on the newest Node.js runtime aws-cdk-lib offers, on ARM64', () => {
+    const newest = lambda.Runtime.ALL.filter(
+      (runtime) => runtime.family === lambda.RuntimeFamily.NODEJS && !runtime.isVariable,
+    )
+      .map((runtime) => runtime.name)
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .at(-1);
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: names.moderateFunction,
+      Runtime: newest,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: MODERATE_FUNCTION.memoryMiB,
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.stage]: 'dev',
+          [ENV.tableName]: { Ref: logicalId(dev.template, 'AWS::DynamoDB::Table', {}) },
+          [ENV.reviewQueueUrl]: { Ref: queueId(dev.template, names.reviewQueue) },
+          [ENV.serviceName]: METRICS.service,
+          [ENV.metricsNamespace]: METRICS.namespace,
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^ModerateLogs') } },
+    });
+  });
+
+  const deployedBundle = () => {
+    const fn = Object.values(
+      dev.template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: names.moderateFunction },
+      }),
+    )[0];
+    return join(dev.assemblyDir, fn?.Metadata['aws:asset:path'] as string);
+  };
+
+  it('is bundled by esbuild: minified ESM with a source map', () => {
+    const assetDir = deployedBundle();
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+    expect(code.endsWith('//# sourceMappingURL=index.mjs.map\n')).toBe(true);
+    // Minified: internal names are mangled and whitespace is gone.
+    expect(code.includes('ensureReviewEnqueued')).toBe(false);
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1_000);
+  });
+
+  // The bundle bench and the bundled-handler test build with moderateBuildOptions: they must see what is deployed.
+  it('is the bundle that moderateBuildOptions builds, byte for byte, with the SDK inside', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'claimscan-stack-bundle-'));
+    try {
+      const outfile = join(dir, MODERATE_BUNDLE.outfile);
+      const { metafile } = await build({ ...moderateBuildOptions(outfile), metafile: true });
+      const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+      expect(sha256(outfile)).toBe(sha256(join(deployedBundle(), 'index.mjs')));
+      // Nothing is left for the runtime to provide but Node's own modules: the SDK is bundled.
+      const external = Object.values(metafile.outputs)
+        .flatMap((output) => output.imports)
+        .filter((entry) => entry.external)
+        .map((entry) => entry.path);
+      expect(external.length).toBeGreaterThan(0);
+      expect(external.filter((path) => !isBuiltin(path))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its logs for a bounded time, per stage', () => {
+    dev.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: `/aws/lambda/${names.moderateFunction}`,
+      RetentionInDays: MODERATE_FUNCTION.logRetentionDays.dev,
+    });
+    prod.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: MODERATE_FUNCTION.logRetentionDays.prod,
+    });
+  });
+
+  it('consumes the ingest queue in batches, reporting item failures, with bounded concurrency', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(dev.template, names.ingestQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: MODERATE_FUNCTION.batchSize,
+      MaximumBatchingWindowInSeconds: MODERATE_FUNCTION.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: MODERATE_FUNCTION.maxConcurrency },
+    });
+  });
+});
+
+describe('function permissions', () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+  const roleId = () =>
+    logicalId(dev.template, 'AWS::IAM::Role', { Description: Match.stringLikeRegexp('moderate') });
+  const statements = (): Statement[] => {
+    const policies = dev.template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: roleId() }] },
+    });
+    return Object.values(policies).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+  };
+  const actions = (statement: Statement) => [statement.Action].flat();
+  const objectArn = (prefix: string) => ({
+    'Fn::Join': ['', [{ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] }, `/${prefix}*`]],
+  });
+
+  it('uses no managed policies', () => {
+    dev.template.hasResource('AWS::IAM::Role', {
+      Properties: Match.objectLike({
+        ManagedPolicyArns: Match.absent(),
+        Description: Match.stringLikeRegexp('moderate'),
+      }),
+    });
+  });
+
+  it('reads only drafts/ and writes only reports/', () => {
+    const s3Statements = statements().filter((statement) =>
+      actions(statement).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3Statements).toEqual([
+      expect.objectContaining({
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: objectArn('drafts/'),
+      }),
+      expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn('reports/') }),
+    ]);
+  });
+
+  it('touches only the table item operations it needs, and only sends to the review queue', () => {
+    const all = statements();
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] },
+      }),
+    );
+    const sqsWrites = all.filter((statement) => actions(statement).includes('sqs:SendMessage'));
+    expect(sqsWrites.map((statement) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] },
+    ]);
+    for (const statement of all) {
+      expect(
+        actions(statement).every((action) => !action.includes('*') || action === 'kms:GenerateDataKey*'),
+      ).toBe(true);
+      expect(statement.Resource).not.toBe('*');
+    }
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarmOn = (metricName: string, dimension: unknown) =>
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Dimensions: [dimension],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+
+  it('alarms on both DLQs, on function errors and on the age of the oldest review message', () => {
+    for (const dlq of [names.ingestDlq, names.reviewDlq]) {
+      alarmOn('ApproximateNumberOfMessagesVisible', {
+        Name: 'QueueName',
+        Value: { 'Fn::GetAtt': [queueId(dev.template, dlq), 'QueueName'] },
+      });
+    }
+    alarmOn('Errors', { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Moderate') } });
+    alarmOn('ApproximateAgeOfOldestMessage', {
+      Name: 'QueueName',
+      Value: { 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'QueueName'] },
+    });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: ALARMS.reviewMessageMaxAgeSeconds,
+    });
+  });
+
+  it('sends alarms to an encrypted topic, with the e-mail from context subscribed', () => {
+    dev.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+
+  it('charts drafts processed, flagged rate and queue depths', () => {
+    const body = JSON.stringify(dev.template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const text of [
+      METRICS.names.processed,
+      METRICS.names.flagged,
+      'Flagged rate',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
+      expect(body).toContain(text);
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing left unfixed or unacknowledged', () => {
+    for (const { stack } of [dev, prod]) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations).toEqual([]);
+    }
+  });
+
+  it('has a written reason for every acknowledgment', () => {
+    const acknowledged = (root: IConstruct) =>
+      root.node
+        .findAll()
+        .flatMap((node) => node.node.metadata)
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    const entries = acknowledged(dev.stack);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [id, reason] of entries) {
+      expect(id).toMatch(/^(annotation::)?AwsSolutions-/i);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});

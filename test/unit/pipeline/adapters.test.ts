@@ -1,0 +1,130 @@
+// The AWS adapters on their own: what they send, and how they classify errors.
+import 'aws-sdk-client-mock-vitest/extend';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DraftError } from '../../../shared/errors.js';
+import { buildModeratedRecord, buildReviewMessage } from '../../../shared/pipeline/record.js';
+import { ReviewQueue } from '../../../shared/pipeline/review-queue.js';
+import { DraftBucket } from '../../../shared/pipeline/s3.js';
+import { ResultsStore } from '../../../shared/pipeline/store.js';
+import { draftRef, moderationResult, objectBody } from './fixtures.js';
+
+const s3 = mockClient(S3Client);
+const db = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+
+beforeEach(() => {
+  s3.reset();
+  db.reset();
+  sqs.reset();
+});
+
+describe('DraftBucket', () => {
+  const drafts = new DraftBucket(new S3Client({ region: 'us-east-1' }));
+
+  it('pins the eTag with If-Match when the bucket gives no version id', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 5, ContentType: 'text/markdown' });
+    s3.on(GetObjectCommand).resolves({ Body: objectBody('hello') });
+    const ref = draftRef({ version: 'etag-1', eTag: 'etag-1' });
+    delete ref.versionId;
+
+    const draft = await drafts.readDraft(ref, 100);
+
+    expect(new TextDecoder().decode(draft.bytes)).toBe('hello');
+    expect(draft.contentType).toBe('text/markdown');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { IfMatch: '"etag-1"' });
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input.VersionId).toBeUndefined();
+  });
+
+  it.each([
+    ['a deleted version (404)', new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } })],
+    [
+      'an object replaced since the event (412)',
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        message: 'At least one of the pre-conditions you specified did not hold',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    ],
+  ])('reports %s as not_found', async (_case, error) => {
+    s3.on(HeadObjectCommand).rejects(error);
+    await expect(drafts.readDraft(draftRef(), 100)).rejects.toMatchObject({
+      name: 'DraftError',
+      code: 'not_found',
+    });
+  });
+
+  it('lets other S3 errors through, to be retried', async () => {
+    const throttled = new S3ServiceException({
+      name: 'SlowDown',
+      $fault: 'server',
+      message: 'Please reduce your request rate.',
+      $metadata: { httpStatusCode: 503 },
+    });
+    s3.on(HeadObjectCommand).rejects(throttled);
+    const error = await drafts.readDraft(draftRef(), 100).catch((caught: unknown) => caught);
+    expect(error).toBe(throttled);
+    expect(error).not.toBeInstanceOf(DraftError);
+  });
+
+  it('writes reports under reports/ only', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    await drafts.writeReport('b', 'reports/acme/a.md/v1.json', '{}');
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'reports/acme/a.md/v1.json' });
+    await expect(drafts.writeReport('b', 'drafts/acme/loop.md', '{}')).rejects.toThrow(/reports\//);
+  });
+});
+
+describe('ResultsStore', () => {
+  const store = new ResultsStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+    'results',
+  );
+  const { record } = buildModeratedRecord(draftRef(), moderationResult(), '2026-05-04T10:00:01.000Z');
+  const conditionFailed = new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+
+  it('never overwrites an existing version', async () => {
+    db.on(PutCommand).rejects(conditionFailed);
+    await expect(store.putNew(record)).resolves.toBe(false);
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'results',
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    });
+  });
+
+  it('treats an already marked review as done', async () => {
+    db.on(UpdateCommand).rejects(conditionFailed);
+    await expect(store.markReviewEnqueued(record, '2026-05-04T10:00:02.000Z')).resolves.toBeUndefined();
+  });
+});
+
+describe('ReviewQueue', () => {
+  it('uses FIFO-safe ids for any publisher or document id', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    const ref = draftRef({ publisherId: 'ácme', documentId: `${'ünïcødé folder/'.repeat(20)}draft ✓.md` });
+    const { record } = buildModeratedRecord(ref, moderationResult(), '2026-05-04T10:00:01.000Z');
+
+    await new ReviewQueue(new SQSClient({ region: 'us-east-1' }), 'https://queue').send(
+      buildReviewMessage(record, 'results'),
+      record,
+    );
+
+    const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    for (const id of [input?.MessageGroupId, input?.MessageDeduplicationId]) {
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});

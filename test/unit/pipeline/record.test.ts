@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Claim } from '../../../shared/contract.js';
+import { ModerationResult } from '../../../shared/contract.js';
+import { DraftError } from '../../../shared/errors.js';
+import {
+  buildFailedRecord,
+  buildModeratedRecord,
+  buildReviewMessage,
+  estimateItemBytes,
+  ResultRecord,
+  ReviewMessage,
+  topFlaggedClaims,
+} from '../../../shared/pipeline/record.js';
+import { REVIEW_MESSAGE, TABLE } from '../../../shared/pipeline/resources.js';
+import { draftRef, moderationResult } from './fixtures.js';
+
+const PROCESSED_AT = '2026-05-04T10:00:01.000Z';
+
+function claim(id: string, riskScore: number, text = `Claim ${id}.`): Claim {
+  return {
+    id,
+    text,
+    start: 0,
+    end: text.length,
+    categories: ['disease_claim'],
+    riskScore,
+    riskLevel: riskScore >= 70 ? 'high' : riskScore >= 40 ? 'medium' : 'low',
+    factors: [{ code: 'cure_verb', detail: 'x'.repeat(200), weight: 10 }],
+  };
+}
+
+describe('result records', () => {
+  it('keys a version under its document, sorted by sequencer, and indexes it by status and publisher', () => {
+    const ref = draftRef({ publisherId: 'acme', documentId: 'health/a.md', version: 'v2' });
+    const { record, report } = buildModeratedRecord(ref, moderationResult({ verdict: 'pass' }), PROCESSED_AT);
+
+    expect(report).toBeUndefined();
+    expect(ResultRecord.parse(record)).toEqual(record);
+    expect(record).toMatchObject({
+      pk: 'DOC#acme#health/a.md',
+      sk: `VER#${ref.sequencer}#v2`,
+      byStatusPk: 'STATUS#passed',
+      byStatusSk: `${ref.uploadedAt}#acme#health/a.md#v2`,
+      byPublisherPk: 'PUB#acme',
+      byPublisherSk: `${ref.uploadedAt}#health/a.md#v2`,
+      status: 'passed',
+      processedAt: PROCESSED_AT,
+    });
+    expect(record.topClaims).toBeUndefined();
+  });
+
+  it('marks a review verdict pending_review with its riskiest claims', () => {
+    const { record } = buildModeratedRecord(draftRef(), moderationResult(), PROCESSED_AT);
+    expect(record).toMatchObject({ status: 'pending_review', verdict: 'review', riskScore: 82 });
+    expect(record.topClaims?.map((c) => c.id)).toEqual(['c1']);
+  });
+
+  it('records a draft that cannot be moderated as failed, with its reason', () => {
+    const record = buildFailedRecord(draftRef(), new DraftError('binary', 'NUL byte at 8'), PROCESSED_AT);
+    expect(record).toMatchObject({
+      status: 'failed',
+      byStatusPk: 'STATUS#failed',
+      failure: { code: 'binary', message: 'NUL byte at 8' },
+    });
+    expect(record.result).toBeUndefined();
+  });
+
+  it('moves claims, citations and references to reports/ when the item would pass the limit', () => {
+    const claims = Array.from({ length: 2_000 }, (_, i) => claim(`c${i}`, i % 100));
+    const result = ModerationResult.parse(moderationResult({ claims }));
+    const ref = draftRef({ publisherId: 'acme', documentId: 'big.md', version: 'v7' });
+
+    const { record, report } = buildModeratedRecord(ref, result, PROCESSED_AT);
+
+    expect(report?.key).toBe('reports/acme/big.md/v7.json');
+    expect(record.reportKey).toBe(report?.key);
+    expect(ModerationResult.parse(JSON.parse(report?.body ?? ''))).toEqual(result);
+    expect(record.result).not.toHaveProperty('claims');
+    expect(record.result).toMatchObject({ verdict: 'review', riskScore: result.riskScore });
+    expect(record.topClaims).toHaveLength(REVIEW_MESSAGE.topClaims);
+    expect(estimateItemBytes(record)).toBeLessThan(TABLE.itemOverflowBytes);
+  });
+
+  it('keeps the claims in the item up to the limit', () => {
+    const claims = Array.from({ length: 50 }, (_, i) => claim(`c${i}`, 90));
+    const { record, report } = buildModeratedRecord(draftRef(), moderationResult({ claims }), PROCESSED_AT);
+    expect(report).toBeUndefined();
+    expect(record.result?.claims).toHaveLength(50);
+  });
+});
+
+describe('top flagged claims', () => {
+  it('keeps the riskiest non-low claims, truncating long text', () => {
+    const claims = [
+      claim('low', 10),
+      claim('mid', 50),
+      claim('top', 95, 'x'.repeat(1_000)),
+      claim('high', 80),
+    ];
+    const top = topFlaggedClaims(claims);
+    expect(top.map((c) => c.id)).toEqual(['top', 'high', 'mid']);
+    expect(top[0]?.text).toHaveLength(REVIEW_MESSAGE.maxTextChars);
+    expect(top[0]).not.toHaveProperty('factors');
+  });
+});
+
+describe('review messages', () => {
+  it('is compact and says where the full result lives', () => {
+    const { record } = buildModeratedRecord(draftRef(), moderationResult(), PROCESSED_AT);
+    const message = buildReviewMessage(record, 'results-table');
+    expect(ReviewMessage.parse(message)).toEqual(message);
+    expect(message).toMatchObject({
+      publisherId: 'acme',
+      documentId: 'article.md',
+      version: 'v1',
+      riskScore: 82,
+      reasons: [{ code: 'high_risk_claim' }],
+      result: { table: 'results-table', pk: record.pk, sk: record.sk },
+    });
+    expect(message.result.report).toBeUndefined();
+  });
+
+  it('points at the report when the claims were moved out of the item', () => {
+    const claims = Array.from({ length: 2_000 }, (_, i) => claim(`c${i}`, 90));
+    const ref = draftRef();
+    const { record } = buildModeratedRecord(ref, moderationResult({ claims }), PROCESSED_AT);
+    expect(buildReviewMessage(record, 't').result.report).toBe(`s3://${ref.bucket}/${record.reportKey}`);
+  });
+
+  it('stays far below the SQS message limit whatever the result holds', () => {
+    const reasons = Array.from({ length: 500 }, (_, i) => ({ code: `r${i}`, detail: 'y'.repeat(5_000) }));
+    const claims = Array.from({ length: 500 }, (_, i) => claim(`c${i}`, 99, 'z'.repeat(5_000)));
+    const { record } = buildModeratedRecord(draftRef(), moderationResult({ reasons, claims }), PROCESSED_AT);
+    const bytes = Buffer.byteLength(JSON.stringify(buildReviewMessage(record, 't')));
+    expect(bytes).toBeLessThan(16 * 1024);
+  });
+});
