@@ -305,7 +305,7 @@ export function parseReferences(
 ): FoundReference[] {
   return entries.map((entry, index) => {
     const text = entry.text;
-    const numbered = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+/.exec(text);
+    const numbered = /^\s*(?:\[\^?(\d{1,4})\]:?|(\d{1,4})[.)])\s+/.exec(text);
     const yearMatch = YEAR.exec(text);
     const doi = DOI.exec(text)?.[0].toLowerCase() ?? null;
     const head = text.slice(numbered?.[0].length ?? 0, yearMatch?.index ?? text.indexOf('.'));

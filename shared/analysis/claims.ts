@@ -219,6 +219,8 @@ export class ClaimAnalyser {
 
     const productNamed = found.has('product') || found.tokens.some((token) => draftProducts.has(token.norm));
     const pronounSubject = found.pronounNearStart(body);
+    // "- Works better than antibiotics": a product page's feature list speaks of the product.
+    const listedFeature = sentence.blockKind === 'listItem' && found.opensWithVerb(body);
     const opening = found.all('imperative').some((match) => {
       const before = text.slice(0, found.startOf(match) - sentence.start).trimEnd();
       return before === '' || before.endsWith(':');
@@ -231,7 +233,7 @@ export class ClaimAnalyser {
       opening ||
       firstPerson ||
       sentence.blockKind === 'heading' ||
-      (sentence.blockKind === 'listItem' && found.opensWithVerb(body)) ||
+      listedFeature ||
       found.opensWithNamedSubject(body, this.stopwords, topics);
     const disease = found.first('disease');
     const symptom = found.first('symptom');
@@ -271,7 +273,8 @@ export class ClaimAnalyser {
       trigger('mechanism', `"${mechanismVerb}" ${mechanismTarget}`);
 
     const safety = found.unnegatedSafety();
-    if (safety && (productNamed || opening)) trigger('safety_absolute', `"${safety}"`);
+    const productList = sentence.blockKind === 'listItem' && draftProducts.size > 0;
+    if (safety && (productNamed || opening || productList)) trigger('safety_absolute', `"${safety}"`);
 
     // Figures need a number: most sentences have none, and skip the number patterns.
     const counted = found.hasNumber();
@@ -392,14 +395,15 @@ export class ClaimAnalyser {
         weight: weights.mechanismTiedToDisorder,
       });
     }
-    if (categories.has('safety_absolute') && disease) {
+    const atRisk = disease ?? vulnerable;
+    if (categories.has('safety_absolute') && atRisk) {
       factors.push({
         code: 'safety_with_condition',
-        detail: `declared safe alongside "${disease}"`,
+        detail: `declared safe alongside "${atRisk}"`,
         weight: weights.safetyWithCondition,
       });
     }
-    if (diseaseOrDrug && !productNamed && !pronounSubject && !opening && !firstPerson) {
+    if (diseaseOrDrug && !productNamed && !pronounSubject && !opening && !firstPerson && !listedFeature) {
       factors.push({
         code: 'no_product',
         detail: 'no supplement or product is named as the cause',

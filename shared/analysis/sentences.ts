@@ -22,11 +22,29 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const ABBREVIATION_END =
   /(?:^|[\s(])(?:dr|mr|mrs|ms|prof|st|vs|no|fig|approx|ca|inc|ltd|jr|sr|e\.g|i\.e|u\.s|u\.k|et al)\.\s*$/i;
 
+const LEADING_CITATION = /^\s*\[\^?\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,10}\]/;
+
 export function segmentSentences(view: TextView): Sentence[] {
   const sentences: Sentence[] = [];
   view.blocks.forEach((block, blockIndex) => {
     let pendingStart = -1;
-    for (const [start, end] of segmentBlock(view.text, block.start, block.end)) {
+    const firstInBlock = sentences.length;
+    for (const [segmentStart, end] of segmentBlock(view.text, block.start, block.end)) {
+      let start = segmentStart;
+      // ICU ends a sentence before a trailing footnote mark ("...in 7 days.[^1]"), or inside it after
+      // its "[": give the mark back to the sentence it belongs to.
+      const previous = sentences.length > firstInBlock ? sentences.at(-1) : undefined;
+      const markStart = view.text[start - 1] === '[' ? start - 1 : start;
+      const mark =
+        previous && pendingStart < 0
+          ? LEADING_CITATION.exec(view.text.slice(markStart, markStart + 40))
+          : null;
+      if (previous && mark && markStart + mark[0].length > start) {
+        previous.end = markStart + mark[0].length;
+        previous.text = view.text.slice(previous.start, previous.end);
+        start = previous.end;
+        if (start >= end) continue;
+      }
       const from = pendingStart >= 0 ? pendingStart : start;
       // Rejoining stops at a sentence's maximum length, so "Dr. Dr. Dr. ..." cannot grow one without bound.
       if (
@@ -85,22 +103,18 @@ function* segmentBlock(text: string, start: number, end: number): Generator<[num
   }
 }
 
-/** Whether a sentence end (".", "!", "?", "…" followed by a space or a quote) stands before the block's end. */
+/** Characters after which a ".", "!", "?" or "…" may end a sentence: space, quotes, ")" and "[" (a footnote mark). */
+const SENTENCE_END_FOLLOWERS = new Set([32, 160, 34, 39, 0x201d, 0x2019, 41, 91]);
+
+/** Whether a sentence end stands before the block's end. */
 function mayHoldSeveralSentences(text: string, start: number, end: number): boolean {
   for (let i = start; i < end - 1; i++) {
     const code = text.charCodeAt(i);
-    if (code === 46 || code === 33 || code === 63 || code === 0x2026) {
-      const next = text.charCodeAt(i + 1);
-      if (
-        next === 32 ||
-        next === 160 ||
-        next === 34 ||
-        next === 39 ||
-        next === 0x201d ||
-        next === 0x2019 ||
-        next === 41
-      )
-        return true;
+    if (
+      (code === 46 || code === 33 || code === 63 || code === 0x2026) &&
+      SENTENCE_END_FOLLOWERS.has(text.charCodeAt(i + 1))
+    ) {
+      return true;
     }
   }
   return false;

@@ -11,6 +11,8 @@ export interface DraftStructure {
 }
 
 const MAX_CUE_LENGTH = 40;
+/** A footnote definition ("[^1]: Chen L. ...") is a reference entry wherever it stands. */
+const FOOTNOTE = /^\[\^\d{1,4}\]:\s/;
 const REFERENCE_LIKE =
   /\b(?:19|20)\d{2}\b|\bdoi\b|10\.\d{4,9}\/|https?:\/\/|\bretrieved\b|\bet al\b|\bjournal\b|\bvol\.|\bpp\./iu;
 const MENU = /^(?:[^|·•]{1,40}\s[|·•]\s){2,}[^|·•]{1,40}$/u;
@@ -39,6 +41,11 @@ export function findStructure(
       inReferences = true;
       inNavigation = false;
       structure.referenceBlocks.add(index);
+      return;
+    }
+    if (FOOTNOTE.test(text)) {
+      structure.referenceBlocks.add(index);
+      structure.referenceEntries.push({ start: block.start, end: block.end, text });
       return;
     }
     if (inReferences) {

@@ -7,6 +7,7 @@ const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]+|$)/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const LINK_DEFINITION = /^ {0,3}\[[^\]\n]{1,200}\]:[ \t]/;
+const FOOTNOTE_DEFINITION = /^ {0,3}\[\^[^\]\n]{1,50}\]:[ \t]/;
 const QUOTE_MARKER = /^ {0,3}>[ \t]?/;
 const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 const TASK_BOX = /^\[[ xX]\][ \t]+/;
@@ -49,6 +50,13 @@ export function readMarkdown(text: string): TextView {
       builder.breakBlock();
       openKind = undefined;
       inTable = false;
+      continue;
+    }
+    // A footnote definition is a reference entry and is kept as written ("[^1]: Chen L. ..."); a link definition is not text.
+    if (FOOTNOTE_DEFINITION.test(content)) {
+      builder.breakBlock('listItem');
+      copyInline(builder, text, line.start, line.end);
+      openKind = 'listItem';
       continue;
     }
     if (LINK_DEFINITION.test(content)) continue;

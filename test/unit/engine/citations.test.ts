@@ -64,6 +64,18 @@ describe('in-text citations and the reference list', () => {
     expect(unsupported.reasons.map((reason) => reason.code)).toContain('unsupported_citations');
   });
 
+  it('reads Markdown footnotes as citations and their definitions as references', () => {
+    const text =
+      'Magnesium ends migraines in 7 days.[^1] Zinc cures colds.[^2]\n\n[^1]: Lee K. Magnesium and migraine. Cephalalgia. 2019.\n';
+    const result = check(text, 'markdown');
+    expect(result.citations.map((citation) => [citation.text, citation.matchedReference])).toEqual([
+      ['[^1]', 'ref-1'],
+      ['[^2]', null],
+    ]);
+    expect(result.claims[0]!.text).toBe('Magnesium ends migraines in 7 days.[^1]');
+    expect(text.slice(result.references[0]!.start, result.references[0]!.end)).toContain('Cephalalgia');
+  });
+
   it('does not read the reference list itself as claims or citations', () => {
     const result = check(
       'Intro line.\n\nReferences\n- Smith J (2019). Magnesium cures depression. Journal of Psychiatry.',

@@ -80,6 +80,16 @@ describe('what is not a claim', () => {
     expect(check(draft).claims.filter((claim) => claim.riskLevel !== 'low')).toEqual([]);
   });
 
+  it("a product page's feature list speaks of the product", () => {
+    const page =
+      '# GutGlow Probiotic\n\nGutGlow probiotic capsules for daily use.\n\n- Safe for kids and pregnant women\n- Works better than antibiotics for gut infections\n';
+    const [safe, better] = check(page, 'markdown').claims.filter((claim) => claim.riskLevel !== 'low');
+    expect(safe?.categories).toEqual(expect.arrayContaining(['safety_absolute', 'vulnerable_group']));
+    expect(safe?.riskLevel).toBe('high');
+    expect(better?.categories).toContain('drug_interaction');
+    expect(better?.factors.map((factor) => factor.code)).not.toContain('no_product');
+  });
+
   it('a heading can be a claim', () => {
     const result = check('# 14 Proven Ways to Beat Depression Without Drugs\n\nA list follows.', 'markdown');
     expect(result.claims[0]?.categories).toEqual(
