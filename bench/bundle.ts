@@ -1,12 +1,11 @@
-// Bundle-size bench: bundles functions/moderate.ts with the stack's esbuild options and times its import.
+// Bundle-size bench: bundles functions/moderate.ts as the stack does (esbuild, then terser) and times its import.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { MODERATE_BUNDLE, moderateBuildOptions } from '../infra/bundling.js';
+import { buildModerateBundle } from '../infra/bundling.js';
 import { ENV } from '../shared/pipeline/resources.js';
 
 const run = promisify(execFile);
@@ -15,8 +14,7 @@ const run = promisify(execFile);
 export async function measureModerateBundle(): Promise<{ bytes: number; importMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'claimscan-bundle-'));
   try {
-    const outfile = join(dir, MODERATE_BUNDLE.outfile);
-    await build(moderateBuildOptions(outfile));
+    const { outfile } = await buildModerateBundle(dir);
     const { size } = await stat(outfile);
     const script = [
       'const start = performance.now();',

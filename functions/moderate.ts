@@ -3,7 +3,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 import { createAwsClients, createPipelineDeps, loadPipelineConfig } from '../shared/pipeline/config.js';
 import { IngestMessage, isTestEvent } from '../shared/pipeline/events.js';
 import { METRICS } from '../shared/pipeline/resources.js';

@@ -1,6 +1,10 @@
 // How the moderate function is bundled: one definition read by the stack (NodejsFunction) and the bundle bench (esbuild).
+import { exec } from 'node:child_process';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,6 +37,14 @@ export const MODERATE_BUNDLE = {
   },
   // The only "legal" comments in the bundle are coverage pragmas (`v8 ignore ... @preserve`).
   legalComments: 'none',
+  /**
+   * Run on esbuild's output: a second minification by terser, in place, source map included (composed with
+   * esbuild's, so it still points at the TypeScript sources). esbuild keeps every SDK schema declaration with a
+   * computed key (`{ [_h]: ... }`), because it cannot tell that evaluating the key has no side effects; terser
+   * sees the keys are constant strings and drops the schemas of operations the pipeline never calls (~75 KB).
+   * Path relative to the project root; see moderateAfterBundlingCommands.
+   */
+  afterBundlingScript: 'infra/minify-bundle.mjs',
 } as const;
 
 /**
@@ -66,4 +78,29 @@ export function moderateEsbuildArgs(): Record<string, string | string[]> {
     '--alias': Object.entries(MODERATE_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
     '--legal-comments': MODERATE_BUNDLE.legalComments,
   };
+}
+
+/**
+ * The shell commands NodejsFunction's `afterBundling` hook runs (infra/stack.ts), from the project root. `inputDir`
+ * is the project (or where Docker bundling mounts it), `outputDir` holds esbuild's output.
+ */
+export function moderateAfterBundlingCommands(inputDir: string, outputDir: string): string[] {
+  const script = posix.join(inputDir, MODERATE_BUNDLE.afterBundlingScript);
+  return [`node "${script}" "${posix.join(outputDir, MODERATE_BUNDLE.outfile)}"`];
+}
+
+/**
+ * Builds the bundle the stack deploys into `outdir`: esbuild with moderateBuildOptions, then the same
+ * afterBundling commands. The bench and the tests build it this way; the stack test checks the bytes match.
+ */
+export async function buildModerateBundle(
+  outdir: string,
+  options: { metafile?: boolean } = {},
+): Promise<{ outfile: string; metafile: Metafile | undefined }> {
+  const outfile = join(outdir, MODERATE_BUNDLE.outfile);
+  const { metafile } = await build({ ...moderateBuildOptions(outfile), ...options });
+  for (const command of moderateAfterBundlingCommands(PROJECT_ROOT, outdir)) {
+    await promisify(exec)(command, { cwd: PROJECT_ROOT });
+  }
+  return { outfile, metafile };
 }

@@ -1,18 +1,15 @@
 // Builds the CDK app from its context; the tests build it the same way, so they check what is deployed.
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { z } from 'zod';
 import { APP_NAME, resourceNames, Stage } from '../shared/pipeline/resources.js';
+import * as z from '../shared/zod.js';
 import { PipelineStack } from './stack.js';
 
 export const PipelineContext = z.object({
-  stage: Stage.default('dev'),
+  stage: z._default(Stage, 'dev'),
   /** Prefix of every physical name; lets two copies of the pipeline share an account. */
-  appName: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/)
-    .default(APP_NAME),
-  alarmEmail: z.email().optional(),
+  appName: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), APP_NAME),
+  alarmEmail: z.optional(z.email()),
 });
 export type PipelineContext = z.infer<typeof PipelineContext>;
 

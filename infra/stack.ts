@@ -26,9 +26,15 @@ import {
   QUEUES,
   resourceNames,
   TABLE,
+  tableIndexes,
 } from '../shared/pipeline/resources.js';
 import type { Stage } from '../shared/pipeline/resources.js';
-import { MODERATE_BUNDLE, moderateEsbuildArgs, PROJECT_ROOT } from './bundling.js';
+import {
+  MODERATE_BUNDLE,
+  moderateAfterBundlingCommands,
+  moderateEsbuildArgs,
+  PROJECT_ROOT,
+} from './bundling.js';
 
 export interface PipelineStackProps extends StackProps {
   stage: Stage;
@@ -84,13 +90,13 @@ export class PipelineStack extends Stack {
       deletionProtection: prod,
       removalPolicy,
     });
-    for (const index of Object.values(TABLE.indexes)) {
+    for (const index of tableIndexes()) {
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
         projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: [...TABLE.projectedAttributes],
+        nonKeyAttributes: index.projection.nonKeyAttributes,
       });
     }
 
@@ -218,6 +224,12 @@ export class PipelineStack extends Stack {
         // Docker bundling (used when esbuild is not installed) mounts the project here: the aliases' relative paths
         // resolve from it, as they do from the project root when bundling locally.
         workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
+        // terser's second pass over the bundle (infra/bundling.ts says why).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => moderateAfterBundlingCommands(inputDir, outputDir),
+        },
       },
     });
     moderate.addEventSource(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 /** Claim categories from the domain taxonomy, plus `general_health` for health claims that fit none. */
 export const CLAIM_CATEGORIES = [
@@ -25,11 +25,11 @@ export type Verdict = z.infer<typeof Verdict>;
 export const DraftFormat = z.enum(['text', 'markdown', 'html']);
 export type DraftFormat = z.infer<typeof DraftFormat>;
 
-const offset = z.number().int().nonnegative();
-const score = z.number().int().min(0).max(100);
+const offset = z.number().check(z.int(), z.nonnegative());
+const score = z.number().check(z.int(), z.gte(0), z.lte(100));
 
 export const Factor = z.object({
-  code: z.string().min(1),
+  code: z.string().check(z.minLength(1)),
   detail: z.string(),
   weight: z.number(),
 });
@@ -44,7 +44,7 @@ export const Claim = z.object({
   riskScore: score,
   riskLevel: RiskLevel,
   factors: z.array(Factor),
-  citationIds: z.array(z.string()).optional(),
+  citationIds: z.optional(z.array(z.string())),
 });
 export type Claim = z.infer<typeof Claim>;
 
@@ -54,7 +54,7 @@ export const Citation = z.object({
   start: offset,
   end: offset,
   /** Id of the reference it matches, or null when the draft's reference list does not contain it. */
-  matchedReference: z.string().nullable(),
+  matchedReference: z.nullable(z.string()),
 });
 export type Citation = z.infer<typeof Citation>;
 
@@ -63,12 +63,12 @@ export const Reference = z.object({
   text: z.string(),
   start: offset,
   end: offset,
-  number: z.number().int().nullable(),
+  number: z.nullable(z.number().check(z.int())),
   authors: z.array(z.string()),
-  year: z.number().int().nullable(),
-  journal: z.string().nullable(),
-  title: z.string().nullable(),
-  doi: z.string().nullable(),
+  year: z.nullable(z.number().check(z.int())),
+  journal: z.nullable(z.string()),
+  title: z.nullable(z.string()),
+  doi: z.nullable(z.string()),
 });
 export type Reference = z.infer<typeof Reference>;
 
@@ -81,13 +81,13 @@ export const DisclaimerResult = z.object({
   status: DisclaimerStatus,
   /** Why the policy requires it for this draft, or why not. */
   requiredBecause: z.string(),
-  missingParts: z.array(z.string()).optional(),
+  missingParts: z.optional(z.array(z.string())),
   /** What was changed, where a part was altered rather than left out. */
-  notes: z.array(z.string()).optional(),
+  notes: z.optional(z.array(z.string())),
   /** The wording to add, when the disclaimer is missing or altered. */
-  expectedText: z.string().optional(),
-  start: offset.optional(),
-  end: offset.optional(),
+  expectedText: z.optional(z.string()),
+  start: z.optional(offset),
+  end: z.optional(offset),
 });
 export type DisclaimerResult = z.infer<typeof DisclaimerResult>;
 
@@ -108,10 +108,10 @@ export const ModerationResult = z.object({
   citations: z.array(Citation),
   references: z.array(Reference),
   stats: z.object({
-    characters: z.number().int().nonnegative(),
-    sentences: z.number().int().nonnegative(),
-    claims: z.number().int().nonnegative(),
-    ms: z.number().nonnegative(),
+    characters: z.number().check(z.int(), z.nonnegative()),
+    sentences: z.number().check(z.int(), z.nonnegative()),
+    claims: z.number().check(z.int(), z.nonnegative()),
+    ms: z.number().check(z.nonnegative()),
   }),
 });
 export type ModerationResult = z.infer<typeof ModerationResult>;

@@ -5,24 +5,25 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ENV, MAX_DRAFT_BYTES, Stage } from './resources.js';
 import { ReviewQueue } from './review-queue.js';
 import { DraftBucket } from './s3.js';
 import type { PipelineDeps } from './service.js';
 import { ResultsStore } from './store.js';
 
-export const PipelineConfig = z
-  .object({
+export const PipelineConfig = z.pipe(
+  z.object({
     [ENV.stage]: Stage,
-    [ENV.tableName]: z.string().min(1),
+    [ENV.tableName]: z.string().check(z.minLength(1)),
     [ENV.reviewQueueUrl]: z.url(),
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     stage: env[ENV.stage],
     tableName: env[ENV.tableName],
     reviewQueueUrl: env[ENV.reviewQueueUrl],
-  }));
+  })),
+);
 export type PipelineConfig = z.output<typeof PipelineConfig>;
 
 export function loadPipelineConfig(env: NodeJS.ProcessEnv): PipelineConfig {

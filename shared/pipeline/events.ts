@@ -1,5 +1,5 @@
 // The ingest queue's messages: S3 event notifications (and S3's test event) inside SQS records.
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { PREFIXES } from './resources.js';
 import { JSONStringified, SqsRecordSchema } from './sqs.js';
 
@@ -9,19 +9,16 @@ const SEQUENCER_WIDTH = 32;
 // source addresses (dual-stack uploads), which would send valid drafts to the DLQ. This keeps what we use.
 export const S3EventRecord = z.object({
   eventSource: z.literal('aws:s3'),
-  eventName: z.string().min(1),
+  eventName: z.string().check(z.minLength(1)),
   eventTime: z.iso.datetime(),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().min(1).optional(),
-      versionId: z.string().min(1).optional(),
-      sequencer: z
-        .string()
-        .regex(new RegExp(`^[0-9A-Fa-f]{1,${SEQUENCER_WIDTH}}$`))
-        .optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.int(), z.nonnegative())),
+      eTag: z.optional(z.string().check(z.minLength(1))),
+      versionId: z.optional(z.string().check(z.minLength(1))),
+      sequencer: z.optional(z.string().check(z.regex(new RegExp(`^[0-9A-Fa-f]{1,${SEQUENCER_WIDTH}}$`)))),
     }),
   }),
 });
@@ -30,9 +27,9 @@ export type S3EventRecord = z.infer<typeof S3EventRecord>;
 /** What S3 sends once when a notification configuration is created or changed. */
 export const S3TestEvent = z.object({ Service: z.string(), Event: z.literal('s3:TestEvent') });
 
-export const S3Notification = z.object({ Records: z.array(S3EventRecord).min(1) });
+export const S3Notification = z.object({ Records: z.array(S3EventRecord).check(z.minLength(1)) });
 
-export const IngestMessage = SqsRecordSchema.extend({
+export const IngestMessage = z.extend(SqsRecordSchema, {
   body: JSONStringified(z.union([S3TestEvent, S3Notification])),
 });
 export type IngestMessage = z.infer<typeof IngestMessage>;

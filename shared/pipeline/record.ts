@@ -1,5 +1,5 @@
 // The results table's item: one per draft version, with the keys that serve the three readers.
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { Claim, DraftErrorCode, ModerationResult, ReviewReason, Verdict } from '../contract.js';
 import type { DraftError } from '../errors.js';
 import type { DraftRef } from './events.js';
@@ -24,11 +24,11 @@ export const reportKey = (ref: DraftRef) =>
   `${PREFIXES.reports}${ref.publisherId}/${ref.documentId}/${ref.version}.json`;
 
 /** The contract's result; the unbounded arrays are absent when they live in the `reports/` object instead. */
-export const StoredResult = ModerationResult.partial({ claims: true, citations: true, references: true });
+export const StoredResult = z.partial(ModerationResult, { claims: true, citations: true, references: true });
 export type StoredResult = z.infer<typeof StoredResult>;
 
 /** A flagged claim, cut down for the review message and the item. */
-export const ReviewClaim = Claim.pick({
+export const ReviewClaim = z.pick(Claim, {
   id: true,
   text: true,
   start: true,
@@ -51,25 +51,25 @@ export const ResultRecord = z.object({
   publisherId: z.string(),
   documentId: z.string(),
   version: z.string(),
-  versionId: z.string().optional(),
-  eTag: z.string().optional(),
+  versionId: z.optional(z.string()),
+  eTag: z.optional(z.string()),
   sequencer: z.string(),
   bucket: z.string(),
   key: z.string(),
-  size: z.number().int().nonnegative().optional(),
+  size: z.optional(z.number().check(z.int(), z.nonnegative())),
   uploadedAt: z.iso.datetime(),
   processedAt: z.iso.datetime(),
   status: RecordStatus,
-  verdict: Verdict.optional(),
-  riskScore: z.number().optional(),
-  policyVersion: z.string().optional(),
-  result: StoredResult.optional(),
+  verdict: z.optional(Verdict),
+  riskScore: z.optional(z.number()),
+  policyVersion: z.optional(z.string()),
+  result: z.optional(StoredResult),
   /** Set when the full result is in this `reports/` object (same bucket) rather than in `result`. */
-  reportKey: z.string().optional(),
-  topClaims: z.array(ReviewClaim).optional(),
-  failure: Failure.optional(),
+  reportKey: z.optional(z.string()),
+  topClaims: z.optional(z.array(ReviewClaim)),
+  failure: z.optional(Failure),
   /** When the review message was sent: a redelivered event sends again only while this is absent. */
-  reviewEnqueuedAt: z.iso.datetime().optional(),
+  reviewEnqueuedAt: z.optional(z.iso.datetime()),
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
 
@@ -161,7 +161,7 @@ export const ReviewMessage = z.object({
   publisherId: z.string(),
   documentId: z.string(),
   version: z.string(),
-  versionId: z.string().optional(),
+  versionId: z.optional(z.string()),
   key: z.string(),
   uploadedAt: z.iso.datetime(),
   riskScore: z.number(),
@@ -172,7 +172,7 @@ export const ReviewMessage = z.object({
     pk: z.string(),
     sk: z.string(),
     /** `s3://bucket/reports/...` when the claims are not in the item. */
-    report: z.string().optional(),
+    report: z.optional(z.string()),
   }),
 });
 export type ReviewMessage = z.infer<typeof ReviewMessage>;

@@ -1,6 +1,6 @@
 // The one definition of the pipeline's names and settings. The CDK stack (infra/) and the
 // local runner both import it, so the two can never disagree.
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { DEFAULT_MAX_BYTES } from '../read/decode.js';
 
 export const APP_NAME = 'claimscan';
@@ -116,3 +116,37 @@ export function resourceNames(stage: Stage, app: string = APP_NAME) {
   };
 }
 export type ResourceNames = ReturnType<typeof resourceNames>;
+
+/** The table's global secondary indexes, as the stack and the local runner create them. */
+export function tableIndexes() {
+  return Object.values(TABLE.indexes).map((index) => ({
+    ...index,
+    projection: { type: 'INCLUDE' as const, nonKeyAttributes: [...TABLE.projectedAttributes] },
+  }));
+}
+
+/** Each queue with its dead-letter queue, as the stack and the local runner create them. */
+export function queueDefinitions(names: ResourceNames) {
+  const day = 24 * 60 * 60;
+  const deadLetterRetentionSeconds = QUEUES.deadLetterRetentionDays * day;
+  return {
+    ingest: {
+      name: names.ingestQueue,
+      fifo: QUEUES.ingest.fifo,
+      visibilityTimeoutSeconds: INGEST_VISIBILITY_TIMEOUT_SECONDS,
+      retentionSeconds: QUEUES.ingest.retentionDays * day,
+      maxReceiveCount: QUEUES.ingest.maxReceiveCount,
+      deadLetter: { name: names.ingestDlq, retentionSeconds: deadLetterRetentionSeconds },
+    },
+    review: {
+      name: names.reviewQueue,
+      fifo: QUEUES.review.fifo,
+      // The function supplies a deduplication id per draft version.
+      contentBasedDeduplication: false,
+      retentionSeconds: QUEUES.review.retentionDays * day,
+      maxReceiveCount: QUEUES.review.maxReceiveCount,
+      deadLetter: { name: names.reviewDlq, retentionSeconds: deadLetterRetentionSeconds },
+    },
+  } as const;
+}
+export type QueueDefinition = ReturnType<typeof queueDefinitions>[keyof ReturnType<typeof queueDefinitions>];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ClaimCategory } from '../contract.js';
 
 /**
@@ -7,16 +7,20 @@ import { ClaimCategory } from '../contract.js';
  */
 const phrase = z
   .string()
-  .trim()
-  .min(1)
-  .regex(/^[^\s*]+\*?(?: [^\s*]+\*?)*$/u, 'words separated by single spaces; `*` only at the end of a word');
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.regex(
+      /^[^\s*]+\*?(?: [^\s*]+\*?)*$/u,
+      'words separated by single spaces; `*` only at the end of a word',
+    ),
+  );
 const phrases = z.array(phrase);
 
 /** A regular expression source compiled with the `iu` flags; it must compile. */
-const pattern = z
-  .string()
-  .min(1)
-  .refine(
+const pattern = z.string().check(
+  z.minLength(1),
+  z.refine(
     (source) => {
       try {
         new RegExp(source, 'iu');
@@ -26,15 +30,16 @@ const pattern = z
       }
     },
     { message: 'not a valid regular expression' },
-  );
+  ),
+);
 
 export const DisclaimerPart = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** What the part says, for a publisher who has to add it. */
   description: z.string(),
-  patterns: z.array(pattern).min(1),
+  patterns: z.array(pattern).check(z.minLength(1)),
   /** Wordings that look like the part but change its meaning ("approved" for "evaluated"). */
-  alteredBy: z.array(z.object({ pattern, detail: z.string() })).default([]),
+  alteredBy: z._default(z.array(z.object({ pattern, detail: z.string() })), []),
 });
 
 export const DisclaimerRequirement = z.enum([
@@ -46,39 +51,37 @@ export const DisclaimerRequirement = z.enum([
 export type DisclaimerRequirement = z.infer<typeof DisclaimerRequirement>;
 
 export const DisclaimerDefinition = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   title: z.string(),
   /** The wording a publisher can copy when the disclaimer is missing. */
   expectedText: z.string(),
   /** Required when any of these holds for the draft. */
-  requiredWhen: z.array(DisclaimerRequirement).min(1),
+  requiredWhen: z.array(DisclaimerRequirement).check(z.minLength(1)),
   /** A sentence matching one of these starts a candidate disclaimer. */
-  anchors: z.array(pattern).min(1),
+  anchors: z.array(pattern).check(z.minLength(1)),
   /** The anchors' key words: only a sentence holding one of them is tested against the anchors. */
   cues: z
-    .array(
-      z
-        .string()
-        .regex(/^[\p{L}\p{N}']+$/u, 'one lower-case word')
-        .toLowerCase(),
-    )
-    .min(1),
+    .array(z.string().check(z.regex(/^[\p{L}\p{N}']+$/u, 'one lower-case word'), z.toLowerCase()))
+    .check(z.minLength(1)),
   /** How many sentences before and after the anchor sentence the parts may stand in. */
-  window: z.object({ before: z.number().int().min(0).max(5), after: z.number().int().min(0).max(5) }),
+  window: z.object({
+    before: z.number().check(z.int(), z.gte(0), z.lte(5)),
+    after: z.number().check(z.int(), z.gte(0), z.lte(5)),
+  }),
   /**
    * A window is an attempt at the disclaimer only when one of these parts is found or altered; otherwise
    * ("the FDA warned consumers...") it is a mention. Empty: any part will do.
    */
-  attemptParts: z.array(z.string()).default([]),
-  parts: z.array(DisclaimerPart).min(1),
+  attemptParts: z._default(z.array(z.string()), []),
+  parts: z.array(DisclaimerPart).check(z.minLength(1)),
 });
 export type DisclaimerDefinition = z.infer<typeof DisclaimerDefinition>;
 
-const weight = z.number().min(-100).max(100);
+const weight = z.number().check(z.gte(-100), z.lte(100));
 
 export const Policy = z.object({
-  version: z.string().min(1),
-  description: z.string().optional(),
+  version: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
   terms: z.object({
     diseases: phrases,
     symptoms: phrases,
@@ -133,13 +136,15 @@ export const Policy = z.object({
     z
       .object({
         product: phrase,
-        mgPerDay: z.number().positive().optional(),
-        iuPerDay: z.number().positive().optional(),
+        mgPerDay: z.optional(z.number().check(z.positive())),
+        iuPerDay: z.optional(z.number().check(z.positive())),
         source: z.string(),
       })
-      .refine((limit) => limit.mgPerDay !== undefined || limit.iuPerDay !== undefined, {
-        message: 'an upper limit needs mgPerDay or iuPerDay',
-      }),
+      .check(
+        z.refine((limit) => limit.mgPerDay !== undefined || limit.iuPerDay !== undefined, {
+          message: 'an upper limit needs mgPerDay or iuPerDay',
+        }),
+      ),
   ),
   weights: z.object({
     /** The heaviest category counts in full, every further one at half its weight. */
@@ -166,8 +171,11 @@ export const Policy = z.object({
     }),
   }),
   thresholds: z
-    .object({ medium: z.number().int().min(1).max(100), high: z.number().int().min(1).max(100) })
-    .refine((t) => t.medium < t.high, { message: 'medium must be below high' }),
+    .object({
+      medium: z.number().check(z.int(), z.gte(1), z.lte(100)),
+      high: z.number().check(z.int(), z.gte(1), z.lte(100)),
+    })
+    .check(z.refine((t) => t.medium < t.high, { message: 'medium must be below high' })),
   disclaimers: z.array(DisclaimerDefinition),
 });
 export type Policy = z.infer<typeof Policy>;

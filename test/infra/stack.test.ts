@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
+import { isBuiltin, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
@@ -11,9 +11,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MODERATE_BUNDLE, moderateBuildOptions } from '../../infra/bundling.js';
+import { buildModerateBundle, MODERATE_BUNDLE } from '../../infra/bundling.js';
 import { createPipelineApp } from '../../infra/pipeline-app.js';
 import {
   ALARMS,
@@ -288,7 +287,7 @@ describe('moderate function', () => {
     return join(dev.assemblyDir, fn?.Metadata['aws:asset:path'] as string);
   };
 
-  it('is bundled by esbuild: minified ESM with a source map', () => {
+  it('is bundled by esbuild and terser: minified ESM with a source map', () => {
     const assetDir = deployedBundle();
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
@@ -298,16 +297,42 @@ describe('moderate function', () => {
     expect(code.length / code.split('\n').length).toBeGreaterThan(1_000);
   });
 
-  // The bundle bench and the bundled-handler test build with moderateBuildOptions: they must see what is deployed.
-  it('is the bundle that moderateBuildOptions builds, byte for byte, with the SDK inside', async () => {
+  // terser rewrote the bundle after esbuild; its map is composed with esbuild's, so it still names TypeScript lines.
+  it('has a source map that leads back to the TypeScript sources', () => {
+    const assetDir = deployedBundle();
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    const map = new SourceMap(JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')));
+    const origin = (needle: string) => {
+      const at = code.indexOf(needle);
+      expect(at, needle).toBeGreaterThanOrEqual(0);
+      const before = code.slice(0, at);
+      const entry = map.findEntry(before.split('\n').length - 1, at - (before.lastIndexOf('\n') + 1));
+      return 'originalSource' in entry ? { source: entry.originalSource, line: entry.originalLine + 1 } : {};
+    };
+    const lineOf = (file: string, needle: string) =>
+      readFileSync(join(import.meta.dirname, '../..', file), 'utf8')
+        .split('\n')
+        .findIndex((line) => line.includes(needle)) + 1;
+    for (const [file, needle] of [
+      ['functions/moderate.ts', 'Invalid ingest message'],
+      ['shared/policy/schema.ts', 'not a valid regular expression'],
+    ] as const) {
+      expect(origin(`"${needle}"`)).toEqual({
+        source: expect.stringMatching(new RegExp(`/${file}$`)),
+        line: lineOf(file, needle),
+      });
+    }
+  });
+
+  // The bundle bench and the bundled-handler test build with buildModerateBundle: they must see what is deployed.
+  it('is the bundle that buildModerateBundle builds, byte for byte, with the SDK inside', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'claimscan-stack-bundle-'));
     try {
-      const outfile = join(dir, MODERATE_BUNDLE.outfile);
-      const { metafile } = await build({ ...moderateBuildOptions(outfile), metafile: true });
+      const { outfile, metafile } = await buildModerateBundle(dir, { metafile: true });
       const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-      expect(sha256(outfile)).toBe(sha256(join(deployedBundle(), 'index.mjs')));
+      expect(sha256(outfile)).toBe(sha256(join(deployedBundle(), MODERATE_BUNDLE.outfile)));
       // Nothing is left for the runtime to provide but Node's own modules: the SDK is bundled.
-      const external = Object.values(metafile.outputs)
+      const external = Object.values(metafile?.outputs ?? {})
         .flatMap((output) => output.imports)
         .filter((entry) => entry.external)
         .map((entry) => entry.path);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import {
   ClaimCategory,
   DisclaimerStatus,
@@ -9,8 +8,14 @@ import {
   type ModerationResult,
 } from '../../shared/contract.js';
 import { moderateDraft } from '../../shared/engine.js';
+import * as z from '../../shared/zod.js';
 
 export const FIXTURE_DIR = path.resolve(import.meta.dirname, '../fixtures/drafts');
+
+/** A risky claim's level: RiskLevel without `low`. */
+const RiskyLevel = z.enum(
+  RiskLevel.options.filter((level): level is Exclude<RiskLevel, 'low'> => level !== 'low'),
+);
 
 const Labels = z.object({
   drafts: z.record(
@@ -23,13 +28,13 @@ const Labels = z.object({
         z.object({
           required: z.boolean(),
           status: DisclaimerStatus,
-          missingParts: z.array(z.string()).optional(),
+          missingParts: z.optional(z.array(z.string())),
         }),
       ),
       riskyClaims: z.array(
         z.object({
           match: z.string(),
-          level: RiskLevel.exclude(['low']),
+          level: RiskyLevel,
           categories: z.array(ClaimCategory),
         }),
       ),

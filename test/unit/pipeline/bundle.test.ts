@@ -27,11 +27,18 @@ describe('moderate bundle', () => {
     packages = new Set(inputs.map(packageOf).filter((name) => name !== undefined));
   });
 
-  // `import { z } from 'zod'` (here or in a dependency) keeps every locale; `import * as z` keeps English only.
+  // shared/zod.ts loads English only; `import { z } from 'zod'` or `z.locales` (here or in a dependency) would
+  // keep every locale.
   it('has zod without its translations', () => {
     expect(packages.has('zod')).toBe(true);
     const locales = inputs.filter((path) => path.includes('/zod/v4/locales/'));
     expect(locales.map((path) => path.slice(path.lastIndexOf('/') + 1))).toEqual(['en.js']);
+  });
+
+  // Classic zod's schemas carry every method (and its JSON Schema code), so none of it can be tree-shaken.
+  it('has zod/mini, not classic zod', () => {
+    expect(inputs.filter((path) => path.includes('/zod/v4/mini/')).length).toBeGreaterThan(0);
+    expect(inputs.filter((path) => path.includes('/zod/v4/classic/'))).toEqual([]);
   });
 
   it('does not take the SQS record schema from Powertools parser', () => {
