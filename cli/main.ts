@@ -2,15 +2,16 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import type { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
 import { DEFAULT_MAX_BYTES, moderateDraft } from '../shared/engine.js';
 import { DraftError } from '../shared/errors.js';
 import { defaultPolicy, parsePolicy, type Policy } from '../shared/policy/index.js';
+import * as z from '../shared/zod.js';
 import { documentIdFor, expandTargets } from './files.js';
 import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './report.js';
 
 const USAGE = `Usage: claimscan check <file|dir>... [options]
+       claimscan local --watch DIR   (upload drafts to the stack \`npm start\` runs)
 
 Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
 disclaimers and citations that are not in the draft's own reference list.
@@ -25,14 +26,13 @@ Options:
 Exit codes: 0 every draft passes, 1 a draft needs review, 2 a usage or input error.`;
 
 const Options = z.object({
-  json: z.boolean().default(false),
-  policy: z.string().min(1).optional(),
-  maxBytes: z.coerce
-    .number()
-    .int()
-    .positive({ message: '--max-bytes must be a positive whole number' })
-    .default(DEFAULT_MAX_BYTES),
-  color: z.boolean().default(true),
+  json: z._default(z.boolean(), false),
+  policy: z.optional(z.string().check(z.minLength(1))),
+  maxBytes: z._default(
+    z.coerce.number().check(z.int(), z.positive({ message: '--max-bytes must be a positive whole number' })),
+    DEFAULT_MAX_BYTES,
+  ),
+  color: z._default(z.boolean(), true),
 });
 
 class UsageError extends Error {}
@@ -146,10 +146,17 @@ function usage(stderr: NodeJS.WritableStream, message: string): number {
 
 // Run only as the program (npx claimscan, node dist/cli/main.js), not when a test imports run().
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = run(
-    process.argv.slice(2),
-    process.stdout,
-    process.stderr,
-    Boolean(process.stdout.isTTY),
-  );
+  const [command, ...rest] = process.argv.slice(2);
+  // `claimscan local --watch DIR` is long-running and needs the local stack: its own module, loaded only then.
+  if (command === 'local')
+    void import('../local/watch.js').then(async ({ runWatch }) => {
+      process.exitCode = await runWatch(rest);
+    });
+  else
+    process.exitCode = run(
+      process.argv.slice(2),
+      process.stdout,
+      process.stderr,
+      Boolean(process.stdout.isTTY),
+    );
 }

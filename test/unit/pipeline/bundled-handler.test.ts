@@ -1,12 +1,9 @@
-// The deployed artifact, run for real: the handler bundled with the stack's esbuild options (SDK, credential
-// shim and event-stream shim inside) against local S3, DynamoDB and SQS emulators. The mocked-client tests
-// never serialise a request; this one sends every call the pipeline makes over HTTP, signed with credentials
+// The deployed artifact, run for real: the handler bundled as the stack bundles it (esbuild, then terser; SDK,
+// credential shim and event-stream shim inside) against local S3, DynamoDB and SQS emulators. The mocked-client
+// tests never serialise a request; this one sends every call the pipeline makes over HTTP, signed with credentials
 // taken from the environment, as in Lambda. The setup uses createAwsClients' local mode (endpoints + keys).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,81 +13,36 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { build } from 'esbuild';
-import { createSqsServer } from 'local-aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODERATE_BUNDLE, moderateBuildOptions } from '../../../infra/bundling.js';
+import { buildModerateBundle } from '../../../infra/bundling.js';
+import { startEmulators } from '../../../local/emulators.js';
+import type { Emulators, LocalTarget } from '../../../local/emulators.js';
 import { ModerationResult } from '../../../shared/contract.js';
 import { createAwsClients } from '../../../shared/pipeline/config.js';
-import type { AwsClients, AwsTarget } from '../../../shared/pipeline/config.js';
+import type { AwsClients } from '../../../shared/pipeline/config.js';
 import { ResultRecord, ReviewMessage } from '../../../shared/pipeline/record.js';
 import { ENV, TABLE } from '../../../shared/pipeline/resources.js';
 import { BUCKET, CLEAN_TEXT, lambdaContext, RISKY_TEXT, s3Record, sqsEvent, sqsRecord } from './fixtures.js';
 
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
 
-// Neither emulator ships type declarations; these are the parts used here.
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
-type Dynalite = (options: { createTableMs: number }) => Server;
-const S3rver = require('s3rver') as S3rverClass;
-const dynalite = require('dynalite') as Dynalite;
-
-const HOST = '127.0.0.1';
-const REGION = 'us-east-1';
-/** s3rver checks signatures against these; the other emulators accept any. */
-const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const TABLE_NAME = 'claimscan-local-results';
 const REVIEW_QUEUE = 'claimscan-local-review.fifo';
 const RESULT_MARK = '@@handler-result ';
 
 let dir: string;
 let bundle: string;
-let s3rver: S3rverInstance;
-let dynamo: Server;
-let sqsServer: Server;
-let target: Required<AwsTarget>;
+let emulators: Emulators | undefined;
+let target: LocalTarget;
 let clients: AwsClients;
 let reviewQueueUrl: string;
 
-const listen = (server: Server) =>
-  new Promise<number>((resolve) =>
-    server.listen(0, HOST, () => resolve((server.address() as AddressInfo).port)),
-  );
-const close = (server: Server | undefined) =>
-  new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'claimscan-bundled-'));
-  bundle = join(dir, MODERATE_BUNDLE.outfile);
-  await build(moderateBuildOptions(bundle));
+  ({ outfile: bundle } = await buildModerateBundle(dir));
 
-  s3rver = new S3rver({
-    address: HOST,
-    port: 0,
-    silent: true,
-    directory: join(dir, 's3'),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const s3Port = (await s3rver.run()).port;
-  dynamo = dynalite({ createTableMs: 0 });
-  const dynamoPort = await listen(dynamo);
-  sqsServer = await createSqsServer({ port: 0, hostname: HOST, emulateQueueCreationLifecycle: false });
-  const sqsPort = (sqsServer.address() as AddressInfo).port;
-
-  target = {
-    region: REGION,
-    endpoints: {
-      s3: `http://${HOST}:${s3Port}`,
-      dynamodb: `http://${HOST}:${dynamoPort}`,
-      sqs: `http://${HOST}:${sqsPort}`,
-    },
-    credentials: KEYS,
-  };
+  emulators = await startEmulators({ buckets: [BUCKET] });
+  ({ target } = emulators);
   clients = createAwsClients(target);
   const keySchema = [
     { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
@@ -111,9 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await s3rver?.close();
-  await close(dynamo);
-  await close(sqsServer);
+  await emulators?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
@@ -146,9 +96,9 @@ async function invokeBundle(records: ReturnType<typeof sqsRecord>[]): Promise<SQ
     // Nothing from this machine's AWS configuration.
     AWS_CONFIG_FILE: join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+    AWS_REGION: target.region,
+    AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: 'session-token',
     AWS_ENDPOINT_URL_S3: target.endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: target.endpoints.dynamodb,

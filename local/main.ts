@@ -1,0 +1,119 @@
+// `npm start`: the whole pipeline on this machine, the sample drafts through it, then it keeps running.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { expandTargets } from '../cli/files.js';
+import type { Uploaded } from './drafts.js';
+import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
+import { startLocalPipeline } from './pipeline.js';
+import { DEFAULT_DATA_DIR, readState, removeState, writeState } from './state.js';
+import { connectionHelp, Progress, summaryTable } from './ui.js';
+
+const USAGE = `Usage: npm start -- [--in-memory] [--data-dir DIR] [--samples DIR]
+
+Starts S3, DynamoDB and SQS emulators, the pipeline's resources and the moderate function in this process,
+runs the sample drafts through it and keeps running until Ctrl-C.
+  --in-memory      keep nothing (default: results persist in ${DEFAULT_DATA_DIR}/)
+  --data-dir DIR   where results persist (default ${DEFAULT_DATA_DIR})
+  --samples DIR    the drafts to upload first (default samples)`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'in-memory': { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+      samples: { type: 'string', default: 'samples' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dataDir = path.resolve(values['data-dir']);
+  const persist = !values['in-memory'];
+  const running = persist ? readState(dataDir) : undefined;
+  if (running !== undefined) {
+    // Its DynamoDB store is locked by that process.
+    console.error(
+      `A local stack already runs on ${dataDir} (pid ${running.pid}); use --in-memory or --data-dir.`,
+    );
+    return 2;
+  }
+  if (persist) fs.mkdirSync(dataDir, { recursive: true });
+  // The function's JSON logs would drown the summary: they go to a file (or nowhere in memory-only mode).
+  const log = persist ? fs.createWriteStream(path.join(dataDir, 'function.log'), { flags: 'a' }) : undefined;
+
+  console.log('Starting S3, DynamoDB and SQS emulators and bundling the moderate function...');
+  const pipeline = await startLocalPipeline({
+    ...(persist && { dataDir }),
+    logLevel: 'INFO',
+    onFunctionLog: (line) => log?.write(`${line}\n`),
+    onError: (error) => log?.write(`[local runner] ${String(error)}\n`),
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping...');
+    if (persist) removeState(dataDir);
+    await pipeline.stop();
+    log?.end();
+    console.log('Stopped.');
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+
+  const files = expandTargets([values.samples]).filter((target) => target.kind === 'file');
+  const samplesDir = path.resolve(values.samples);
+  console.log(
+    `Uploading ${files.length} drafts from ${values.samples}/ to s3://${pipeline.names.bucket}/drafts/local/`,
+  );
+  const progress = new Progress(files.length, process.stdout);
+  const uploads: Array<{ draft: string; upload: Uploaded }> = [];
+  for (const file of files) {
+    const draft = path.relative(samplesDir, path.resolve(file.path)).split(path.sep).join('/');
+    uploads.push({
+      draft,
+      upload: await uploadDraft(pipeline.clients, pipeline.names.bucket, draft, fs.readFileSync(file.path)),
+    });
+    progress.step(`uploaded ${draft}`);
+  }
+  console.log('Waiting for results (the event source mapping batches for up to 5 s, as in the stack)...');
+  const done = new Progress(uploads.length, process.stdout);
+  const rows = await Promise.all(
+    uploads.map(async ({ draft, upload }) => {
+      const record = await waitForResult(pipeline.clients, pipeline.names.table, upload);
+      done.step(`${draft}: ${record.status}`);
+      return { draft, record };
+    }),
+  );
+  console.log(`\n${summaryTable(rows)}`);
+  console.log(
+    `\nReview queue depth: ${await queueDepth(pipeline.clients, pipeline.queues.review)} message(s)\n`,
+  );
+  console.log(connectionHelp(pipeline.target, pipeline.names, pipeline.queues));
+  if (persist) {
+    writeState(dataDir, {
+      pid: process.pid,
+      target: pipeline.target,
+      bucket: pipeline.names.bucket,
+      table: pipeline.names.table,
+      reviewQueue: pipeline.queues.review,
+    });
+    console.log(
+      `\nResults persist in ${path.relative(process.cwd(), dataDir) || '.'}/ (function logs: function.log).`,
+    );
+  }
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

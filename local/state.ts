@@ -1,0 +1,47 @@
+// The running `npm start` stack, for other processes (`claimscan local --watch`): a small file in the data folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod/mini';
+
+export const DEFAULT_DATA_DIR = '.local-data';
+export const STATE_FILE = 'local-stack.json';
+
+export const LocalStackState = z.object({
+  pid: z.number(),
+  target: z.object({
+    region: z.string(),
+    credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+    endpoints: z.object({ s3: z.string(), dynamodb: z.string(), sqs: z.string() }),
+  }),
+  bucket: z.string(),
+  table: z.string(),
+  reviewQueue: z.string(),
+});
+export type LocalStackState = z.infer<typeof LocalStackState>;
+
+export const statePath = (dataDir: string) => path.join(dataDir, STATE_FILE);
+
+export function writeState(dataDir: string, state: LocalStackState): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function removeState(dataDir: string): void {
+  fs.rmSync(statePath(dataDir), { force: true });
+}
+
+/** The running stack, or undefined when none is (no file, or its process is gone). */
+export function readState(dataDir: string): LocalStackState | undefined {
+  let state: LocalStackState;
+  try {
+    state = LocalStackState.parse(JSON.parse(fs.readFileSync(statePath(dataDir), 'utf8')));
+  } catch {
+    return undefined;
+  }
+  try {
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+// Issue 4, points 1 and 2: awkward keys, and each draft version counted once however often it is delivered.
+import { describe, expect, it } from 'vitest';
+import {
+  CLEAN_TEXT,
+  ingestIdle,
+  notificationFor,
+  publisher,
+  recorded,
+  reviewMessagesFor,
+  RISKY_TEXT,
+  sendToIngest,
+  upload,
+} from './support.js';
+
+describe('awkward keys', () => {
+  it('gives each draft exactly one result under its decoded key', async () => {
+    const pub = publisher('keys');
+    const names = [
+      'my draft (final).md',
+      'a+b=c & d.txt',
+      'café ünïcödé 日本語.md',
+      'sub folder/x%41(y).html',
+    ];
+    await Promise.all(names.map((name) => upload(`drafts/${pub}/${name}`, CLEAN_TEXT)));
+    for (const name of names) {
+      const records = await recorded(pub, name);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ key: `drafts/${pub}/${name}`, documentId: name, status: 'passed' });
+    }
+    await ingestIdle();
+    for (const name of names) expect(await recorded(pub, name)).toHaveLength(1);
+  });
+});
+
+describe('duplicates', () => {
+  it('records an event delivered twice once, with one review message', async () => {
+    const pub = publisher('dup-event');
+    await upload(`drafts/${pub}/risky.md`, RISKY_TEXT);
+    const [first] = await recorded(pub, 'risky.md');
+    if (first?.eTag === undefined) throw new Error('no record');
+    // S3 delivers at least once: the very same notification again.
+    await sendToIngest(notificationFor({ ...first, eTag: first.eTag }));
+    await ingestIdle();
+    expect(await recorded(pub, 'risky.md')).toEqual([first]);
+    expect(await reviewMessagesFor(pub)).toHaveLength(1);
+  });
+
+  it('the same bytes uploaded twice are two uploads: each its own version item, the latest the second', async () => {
+    // On a versioned bucket every PUT is a new version with its own event and sequencer, so the table
+    // (one item per version) holds two items; the FIFO deduplication id is per version too.
+    const pub = publisher('dup-upload');
+    await upload(`drafts/${pub}/clean.md`, CLEAN_TEXT);
+    await recorded(pub, 'clean.md');
+    await upload(`drafts/${pub}/clean.md`, CLEAN_TEXT);
+    const records = await recorded(pub, 'clean.md', 2);
+    expect(records).toHaveLength(2);
+    expect(records[0]?.eTag).toBe(records[1]?.eTag);
+    expect((records[0]?.sequencer ?? '') > (records[1]?.sequencer ?? '')).toBe(true);
+  });
+});
