@@ -173,7 +173,7 @@ export class PipelineStack extends Stack {
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'RecordResults',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
       }),
     );

@@ -58,7 +58,13 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
   const key = recordKeys(ref);
   // A redelivered event skips the download and the engine; it may still owe the review message.
   const existing = await deps.store.get(key);
-  if (existing !== undefined) return duplicate(deps, existing);
+  if (existing !== undefined) return duplicate(deps, existing, 'Draft version already recorded');
+  // The same bytes uploaded again (the ETag of the draft's latest result) are not a new draft to review.
+  if (ref.eTag !== undefined) {
+    const latest = await deps.store.latest(key.pk);
+    if (latest?.eTag === ref.eTag)
+      return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
+  }
 
   const built = await moderate(deps, ref);
   if (built.report !== undefined)
@@ -67,7 +73,7 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
     const winner = await deps.store.get(key);
     if (winner === undefined)
       throw new Error(`conditional put failed but ${key.pk} ${key.sk} does not exist`);
-    return duplicate(deps, winner);
+    return duplicate(deps, winner, 'Draft version recorded by a concurrent delivery');
   }
   const { status } = built.record;
   deps.logger.info('Draft recorded', {
@@ -78,8 +84,8 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
   return { kind: 'recorded', status, reviewSent: await ensureReviewEnqueued(deps, built.record) };
 }
 
-async function duplicate(deps: PipelineDeps, existing: ResultRecord): Promise<DraftOutcome> {
-  deps.logger.info('Draft version already recorded', { status: existing.status });
+async function duplicate(deps: PipelineDeps, existing: ResultRecord, why: string): Promise<DraftOutcome> {
+  deps.logger.info(why, { status: existing.status, recordedVersion: existing.version });
   return { kind: 'duplicate', reviewSent: await ensureReviewEnqueued(deps, existing) };
 }
 

@@ -1,5 +1,5 @@
 // The results table. Single-item conditional writes only (no transactions: dynalite, used locally, has none).
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ResultRecord } from './record.js';
 import { TABLE } from './resources.js';
@@ -27,6 +27,23 @@ export class ResultsStore {
       new GetCommand({ TableName: this.tableName, Key: tableKey(key), ConsistentRead: true }),
     );
     return Item === undefined ? undefined : ResultRecord.parse(Item);
+  }
+
+  /** The draft's newest version item: the "latest result" access pattern. */
+  async latest(pk: string): Promise<ResultRecord | undefined> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: PK_NAME,
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const [item] = Items ?? [];
+    return item === undefined ? undefined : ResultRecord.parse(item);
   }
 
   /** Writes a new version item; false when it already exists (a duplicate event), which is never overwritten. */

@@ -407,7 +407,7 @@ describe('function permissions', () => {
     const all = statements();
     expect(all).toContainEqual(
       expect.objectContaining({
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] },
       }),
     );

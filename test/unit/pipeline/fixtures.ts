@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 // Builders for the pipeline tests: S3 events inside SQS messages, S3 bodies, and an in-memory results table.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ModerationResult } from '../../../shared/contract.js';
 import { encodeS3EventKey } from '../../../shared/pipeline/events.js';
@@ -53,7 +59,12 @@ export function s3Record(upload: Upload) {
       object: {
         key: encodeS3EventKey(upload.key),
         size: upload.size ?? 100,
-        eTag: upload.eTag ?? 'd41d8cd98f00b204e9800998ecf8427e',
+        // Each version its own content unless a test says otherwise.
+        eTag:
+          upload.eTag ??
+          createHash('md5')
+            .update(`${upload.key}@${upload.versionId ?? 'v1'}`)
+            .digest('hex'),
         versionId: upload.versionId ?? 'v1',
         sequencer: upload.sequencer ?? '0055AED6DCD90281E5',
       },
@@ -198,6 +209,16 @@ export class FakeTable {
       throw conditionFailed();
     this.items.set(key, structuredClone(input.Item ?? {}));
     return {};
+  };
+
+  /** The newest items of one partition, as Query with ScanIndexForward=false returns them. */
+  query = (input: QueryCommandInput) => {
+    const pk = input.ExpressionAttributeValues?.[':pk'];
+    const items = [...this.items.values()]
+      .filter((item) => item.pk === pk)
+      .sort((a, b) => (String(a.sk) < String(b.sk) ? 1 : -1))
+      .slice(0, input.Limit ?? Infinity);
+    return { Items: structuredClone(items) };
   };
 
   update = (input: UpdateCommandInput) => {

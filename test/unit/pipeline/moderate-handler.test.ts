@@ -3,7 +3,13 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -88,6 +94,7 @@ beforeEach(() => {
   db.on(GetCommand).callsFake(table.get);
   db.on(PutCommand).callsFake(table.put);
   db.on(UpdateCommand).callsFake(table.update);
+  db.on(QueryCommand).callsFake(table.query);
   sqs.on(SendMessageCommand).resolves({ MessageId: 'review-1' });
 });
 
@@ -253,6 +260,37 @@ describe('moderate handler', () => {
     // "Latest" is the highest sort key: still the newer version, unchanged.
     expect(records[0]).toEqual(newerItem);
     expect(db).toHaveReceivedCommandTimes(UpdateCommand, 1);
+  });
+
+  it('does not moderate or review again the same bytes uploaded as a new version', async () => {
+    const first = upload(
+      { key: 'drafts/acme/magnesium.txt', versionId: 'v1', eTag: 'same', sequencer: '0055AED6DCD90281E5' },
+      RISKY_TEXT,
+    );
+    const again = upload(
+      { key: 'drafts/acme/magnesium.txt', versionId: 'v2', eTag: 'same', sequencer: '0055AED6DCD90281F0' },
+      RISKY_TEXT,
+    );
+    const edited = upload(
+      { key: 'drafts/acme/magnesium.txt', versionId: 'v3', eTag: 'edited', sequencer: '0055AED6DCD9028200' },
+      CLEAN_TEXT,
+    );
+
+    await run(uploadMessage(first));
+    const response = await run(uploadMessage(again));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(table.records().map((record) => record.versionId)).toEqual(['v1']);
+    expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { VersionId: 'v2' });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+
+    await run(uploadMessage(edited));
+    expect(
+      table
+        .records()
+        .map((record) => record.versionId)
+        .sort(),
+    ).toEqual(['v1', 'v3']);
   });
 
   it('records an oversized draft as failed/too_large from the event size, without reading it', async () => {
