@@ -19,7 +19,6 @@ import type { Construct } from 'constructs';
 import {
   ALARMS,
   ENV,
-  INGEST_VISIBILITY_TIMEOUT_SECONDS,
   METRICS,
   MODERATE_FUNCTION,
   PREFIXES,
@@ -27,8 +26,9 @@ import {
   resourceNames,
   TABLE,
   tableIndexes,
+  queueDefinitions,
 } from '../shared/pipeline/resources.js';
-import type { Stage } from '../shared/pipeline/resources.js';
+import type { QueueDefinition, Stage } from '../shared/pipeline/resources.js';
 import {
   MODERATE_BUNDLE,
   moderateAfterBundlingCommands,
@@ -102,32 +102,34 @@ export class PipelineStack extends Stack {
 
     // --- Queues -----------------------------------------------------------------------------------------------
     const secureQueue = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy };
-    const deadLetterQueue = (id: string, queueName: string, fifo: boolean) =>
-      new sqs.Queue(this, id, {
+    const queues = queueDefinitions(names);
+    // Each queue and its DLQ from the definition the local runner also creates them from.
+    const queueWithDeadLetter = (id: string, definition: QueueDefinition) => {
+      const deadLetter = new sqs.Queue(this, `${id}Dlq`, {
         ...secureQueue,
-        queueName,
-        ...(fifo && { fifo }),
-        retentionPeriod: Duration.days(QUEUES.deadLetterRetentionDays),
+        queueName: definition.deadLetter.name,
+        ...(definition.fifo && { fifo: true }),
+        retentionPeriod: Duration.seconds(definition.deadLetter.retentionSeconds),
       });
-    const ingestDlq = deadLetterQueue('IngestDlq', names.ingestDlq, QUEUES.ingest.fifo);
+      const queue = new sqs.Queue(this, `${id}Queue`, {
+        ...secureQueue,
+        queueName: definition.name,
+        ...(definition.fifo && {
+          fifo: true,
+          contentBasedDeduplication: definition.contentBasedDeduplication,
+        }),
+        ...(definition.visibilityTimeoutSeconds !== undefined && {
+          visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+        }),
+        retentionPeriod: Duration.seconds(definition.retentionSeconds),
+        deadLetterQueue: { queue: deadLetter, maxReceiveCount: definition.maxReceiveCount },
+      });
+      return { queue, deadLetter };
+    };
     // S3 event notifications can only target standard queues; the results table's conditions make it idempotent.
-    const ingestQueue = new sqs.Queue(this, 'IngestQueue', {
-      ...secureQueue,
-      queueName: names.ingestQueue,
-      visibilityTimeout: Duration.seconds(INGEST_VISIBILITY_TIMEOUT_SECONDS),
-      retentionPeriod: Duration.days(QUEUES.ingest.retentionDays),
-      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: QUEUES.ingest.maxReceiveCount },
-    });
-    const reviewDlq = deadLetterQueue('ReviewDlq', names.reviewDlq, QUEUES.review.fifo);
-    const reviewQueue = new sqs.Queue(this, 'ReviewQueue', {
-      ...secureQueue,
-      queueName: names.reviewQueue,
-      fifo: QUEUES.review.fifo,
-      // The function supplies a deduplication id per draft version.
-      contentBasedDeduplication: false,
-      retentionPeriod: Duration.days(QUEUES.review.retentionDays),
-      deadLetterQueue: { queue: reviewDlq, maxReceiveCount: QUEUES.review.maxReceiveCount },
-    });
+    const { queue: ingestQueue, deadLetter: ingestDlq } = queueWithDeadLetter('Ingest', queues.ingest);
+    // FIFO: the function supplies a deduplication id per draft version.
+    const { queue: reviewQueue, deadLetter: reviewDlq } = queueWithDeadLetter('Review', queues.review);
 
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SqsDestination(ingestQueue), {
       prefix: PREFIXES.drafts,

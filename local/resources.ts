@@ -121,13 +121,11 @@ async function createQueue(
   const dlqUrl = await create(queue.deadLetter.name, {
     MessageRetentionPeriod: String(queue.deadLetter.retentionSeconds),
   });
-  const timeout =
-    visibilityTimeoutSeconds ??
-    ('visibilityTimeoutSeconds' in queue ? queue.visibilityTimeoutSeconds : undefined);
+  const timeout = visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds;
   const url = await create(queue.name, {
     MessageRetentionPeriod: String(queue.retentionSeconds),
     ...(timeout !== undefined && { VisibilityTimeout: String(timeout) }),
-    ...('contentBasedDeduplication' in queue && {
+    ...(queue.contentBasedDeduplication !== undefined && {
       ContentBasedDeduplication: String(queue.contentBasedDeduplication),
     }),
     // SQS itself moves a message to the DLQ once it was received maxReceiveCount times (local-aws-sqs does too).

@@ -125,8 +125,19 @@ export function tableIndexes() {
   }));
 }
 
+export interface QueueDefinition {
+  name: string;
+  fifo: boolean;
+  /** Only where it differs from SQS's default. */
+  visibilityTimeoutSeconds?: number;
+  contentBasedDeduplication?: boolean;
+  retentionSeconds: number;
+  maxReceiveCount: number;
+  deadLetter: { name: string; retentionSeconds: number };
+}
+
 /** Each queue with its dead-letter queue, as the stack and the local runner create them. */
-export function queueDefinitions(names: ResourceNames) {
+export function queueDefinitions(names: ResourceNames): Record<'ingest' | 'review', QueueDefinition> {
   const day = 24 * 60 * 60;
   const deadLetterRetentionSeconds = QUEUES.deadLetterRetentionDays * day;
   return {
@@ -147,6 +158,5 @@ export function queueDefinitions(names: ResourceNames) {
       maxReceiveCount: QUEUES.review.maxReceiveCount,
       deadLetter: { name: names.reviewDlq, retentionSeconds: deadLetterRetentionSeconds },
     },
-  } as const;
+  };
 }
-export type QueueDefinition = ReturnType<typeof queueDefinitions>[keyof ReturnType<typeof queueDefinitions>];
