@@ -1,5 +1,7 @@
-// Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs and the bundle.
-// Writes bench/results.json and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash.
+// Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, and the
+// local pipeline end to end (bench/e2e.ts). Writes bench/results.json and prints a summary. Exits 0 when a target
+// is missed (results.json says so), 1 on a crash (an end-to-end run that fails counts as one, after the results
+// of the other sections are written).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -16,6 +18,7 @@ import type { DraftFormat } from '../shared/contract.js';
 import { moderateText } from '../shared/engine.js';
 import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
+import type { E2eResult } from './e2e.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -616,6 +619,48 @@ function runAdversarial(entry: AdversarialCase): AdversarialResult {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 5. End to end (bench/e2e.ts): no target; with the stack's settings, and without the batching window.
+
+type E2eSection = (E2eResult & { batchingWindowZero: E2eResult }) | { error: string };
+
+function e2eLines(e2e: E2eSection): string[] {
+  if ('error' in e2e)
+    return ['  FAILED (no figures):', ...e2e.error.split('\n').map((line) => `    ${line}`)];
+  const runs = [
+    { label: `${e2e.settings.batchingWindowSeconds} s (the stack's)`, run: e2e as E2eResult },
+    { label: `${e2e.batchingWindowZero.settings.batchingWindowSeconds} s`, run: e2e.batchingWindowZero },
+  ];
+  const { settings } = e2e;
+  const formats = Object.entries(e2e.formats).map(([format, n]) => `${n} ${format}`);
+  const lines = [
+    `  ${e2e.drafts} drafts (${formats.join(', ')}) uploaded ${settings.uploadConcurrency} at a time; batch size ${settings.batchSize}, ${settings.concurrency} execution environments`,
+    `  latency: PutObject returned -> record returned by the "latest" Query (a pending draft queried at most every ${settings.pollIntervalMs} ms, ${settings.pollConcurrency} in flight)`,
+    `  ${pad('batching window', 20)}${padLeft('drafts/s', 9)}${padLeft('seconds', 9)}${padLeft('p50 ms', 8)}${padLeft('p99 ms', 8)}${padLeft('max ms', 8)}${padLeft('uploads s', 11)}${padLeft('batches', 9)}${padLeft('avg size', 9)}${padLeft('queries/s', 11)}   seen within ms (mean/max)`,
+  ];
+  for (const { label, run } of runs) {
+    lines.push(
+      `  ${pad(label, 20)}${padLeft(fmt(run.draftsPerSecond, 1), 9)}${padLeft(fmt(run.seconds), 9)}${padLeft(String(run.latencyMs.p50), 8)}${padLeft(String(run.latencyMs.p99), 8)}${padLeft(String(run.latencyMs.max), 8)}${padLeft(fmt(run.uploadSeconds), 11)}${padLeft(String(run.batches), 9)}${padLeft(fmt(run.averageBatchSize, 1), 9)}${padLeft(fmt(run.queriesPerSecond, 1), 11)}   ${run.observationWindowMs.mean}/${run.observationWindowMs.max}`,
+    );
+  }
+  for (const { label, run } of runs) {
+    const statuses = Object.entries(run.statuses).map(([status, n]) => `${n} ${status}`);
+    const trouble = run.failedRecords + run.errors > 0;
+    lines.push(
+      `  window ${label}: ${statuses.join(', ')}${trouble ? `; ${run.failedRecords} records failed (retried), ${run.errors} errors reported` : ''}`,
+    );
+  }
+  if (runs.every(({ run }) => run.averageBatchSize === run.settings.batchSize))
+    lines.push(
+      '  every batch was full, so no batching window ever closed one: the latency is the backlog of the burst',
+    );
+  lines.push(
+    '  no target; local figures: the emulators share one thread with the event source (bench/e2e.ts), and',
+    "  local-aws-sqs's long poll waits up to 1 s for a full batch, so a window of 0 still waits that long here",
+  );
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Summary
 
 const pad = (value: string, width: number) => value.padEnd(width);
@@ -683,6 +728,18 @@ async function main(): Promise<void> {
     pass: { kb: kb < TARGETS.bundleKb, importMs: measuredBundle.importMs < TARGETS.bundleImportMs },
   };
 
+  // 5. End to end, on the local pipeline: with the stack's batching window, then with none (a second run, on
+  // a fresh pipeline). Last, so its emulators, worker threads and sockets cannot disturb the sections above.
+  const { measureEndToEnd } = await import('./e2e.js');
+  let e2e: E2eSection;
+  try {
+    const withStackWindow = await measureEndToEnd({ root: ROOT });
+    const withoutWindow = await measureEndToEnd({ root: ROOT, batchingWindowSeconds: 0 });
+    e2e = { ...withStackWindow, batchingWindowZero: withoutWindow };
+  } catch (error) {
+    e2e = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -695,6 +752,7 @@ async function main(): Promise<void> {
   const results = {
     engine: { throughput, latency10KB: latency, adversarial },
     bundle,
+    e2e,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -761,6 +819,8 @@ async function main(): Promise<void> {
     `  import ${bundle.importMs} ms (fresh node)   target < ${TARGETS.bundleImportMs} ms  ${mark(bundle.pass.importMs)}`,
   );
 
+  lines.push('', 'End to end (local pipeline: S3 -> SQS -> function -> DynamoDB)', ...e2eLines(e2e));
+
   const failures = [
     ...Object.entries(perFormat)
       .filter(([, figures]) => !figures.pass)
@@ -784,6 +844,10 @@ async function main(): Promise<void> {
   );
   console.log(lines.join('\n'));
   if (sink < 0) console.log(sink);
+  if ('error' in e2e) {
+    console.error('bench: the end-to-end run failed (results of the other sections were written)');
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
