@@ -10,6 +10,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-control-regex': 'off',
+      // shared/zod.ts loads zod/mini's English messages once; importing zod elsewhere would skip them.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: 'Import from shared/zod.ts.' },
+            { name: 'zod/mini', message: 'Import from shared/zod.ts.' },
+          ],
+        },
+      ],
     },
   },
+  { files: ['shared/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -1,7 +1,7 @@
 // The running `npm start` stack, for other processes (`claimscan local --watch`): a small file in the data folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod/mini';
+import * as z from '../shared/zod.js';
 
 export const DEFAULT_DATA_DIR = '.local-data';
 export const STATE_FILE = 'local-stack.json';

@@ -1,6 +1,14 @@
 // Issue 4, points 1 and 2: awkward keys, and each draft version counted once however often it is delivered.
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import {
+  clients,
+  names,
   CLEAN_TEXT,
   ingestIdle,
   notificationFor,
@@ -54,5 +62,42 @@ describe('duplicates', () => {
     await ingestIdle();
     expect(await recorded(pub, 'risky.md')).toHaveLength(1);
     expect(await reviewMessagesFor(pub)).toHaveLength(1);
+  });
+});
+
+describe('other ways a draft arrives', () => {
+  it('a multipart upload and a copy each get their result', async () => {
+    const pub = publisher('multipart');
+    const key = `drafts/${pub}/multi part.md`;
+    const { UploadId } = await clients.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: names.bucket, Key: key }),
+    );
+    const { ETag } = await clients.s3.send(
+      new UploadPartCommand({ Bucket: names.bucket, Key: key, UploadId, PartNumber: 1, Body: RISKY_TEXT }),
+    );
+    await clients.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: names.bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] },
+      }),
+    );
+    const [multipart] = await recorded(pub, 'multi part.md');
+    expect(multipart).toMatchObject({ key, status: 'pending_review' });
+
+    await clients.s3.send(
+      new CopyObjectCommand({
+        Bucket: names.bucket,
+        Key: `drafts/${pub}/copy.md`,
+        CopySource: `${names.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+      }),
+    );
+    const [copy] = await recorded(pub, 'copy.md');
+    expect(copy).toMatchObject({
+      key: `drafts/${pub}/copy.md`,
+      status: 'pending_review',
+      eTag: expect.any(String),
+    });
   });
 });

@@ -10,7 +10,7 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import * as z from 'zod/mini';
+import * as z from '../../shared/zod.js';
 import { createAwsClients } from '../../shared/pipeline/config.js';
 import { encodeS3EventKey } from '../../shared/pipeline/events.js';
 import { draftPk, ResultRecord, ReviewMessage } from '../../shared/pipeline/record.js';
