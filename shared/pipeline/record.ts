@@ -73,6 +73,16 @@ export const ResultRecord = z.object({
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
 
+/** A row of either index: the summary attributes they project (TABLE.projectedAttributes), for list views. */
+export const IndexSummary = z.pick(
+  ResultRecord,
+  Object.fromEntries(TABLE.projectedAttributes.map((name) => [name, true])) as Record<
+    (typeof TABLE.projectedAttributes)[number],
+    true
+  >,
+);
+export type IndexSummary = z.infer<typeof IndexSummary>;
+
 export interface BuiltRecord {
   record: ResultRecord;
   /** The full result to write to `reports/` before the item, when the item would be too large. */

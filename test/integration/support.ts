@@ -10,10 +10,9 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import * as z from '../../shared/zod.js';
 import { createAwsClients } from '../../shared/pipeline/config.js';
 import { encodeS3EventKey } from '../../shared/pipeline/events.js';
-import { draftPk, ResultRecord, ReviewMessage } from '../../shared/pipeline/record.js';
+import { draftPk, IndexSummary, ResultRecord, ReviewMessage } from '../../shared/pipeline/record.js';
 
 export const pipeline = inject('localPipeline');
 export const clients = createAwsClients(pipeline.target);
@@ -49,22 +48,9 @@ async function items(input: Omit<QueryCommandInput, 'TableName'>): Promise<Recor
 export const query = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<ResultRecord[]> =>
   (await items(input)).map((item) => ResultRecord.parse(item));
 
-/** What both indexes project (TABLE.projectedAttributes): a summary row, not the whole record. */
-const IndexItem = z.object({
-  publisherId: z.string(),
-  documentId: z.string(),
-  version: z.string(),
-  status: z.string(),
-  verdict: z.optional(z.string()),
-  riskScore: z.optional(z.number()),
-  uploadedAt: z.string(),
-  processedAt: z.string(),
-  key: z.string(),
-});
-
 /** Items straight from an index, with every attribute they carry (to check the projection). */
 export const queryIndex = async (input: Omit<QueryCommandInput, 'TableName'>) =>
-  (await items(input)).map((item) => ({ summary: IndexItem.parse(item), attributes: Object.keys(item) }));
+  (await items(input)).map((item) => ({ summary: IndexSummary.parse(item), attributes: Object.keys(item) }));
 
 /** A draft's history, newest first (the "history" access pattern). */
 export const history = (publisherId: string, documentId: string) =>
