@@ -13,15 +13,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadDraft } from '../local/drafts.js';
 import type { Uploaded } from '../local/drafts.js';
 import type { LocalTarget } from '../local/emulators.js';
 import { LOCAL_CONCURRENCY, startLocalPipeline } from '../local/pipeline.js';
 import type { AwsClients } from '../shared/pipeline/config.js';
 import { createAwsClients } from '../shared/pipeline/config.js';
-import { draftPk, ResultRecord } from '../shared/pipeline/record.js';
-import { MODERATE_FUNCTION, TABLE } from '../shared/pipeline/resources.js';
+import { draftPk } from '../shared/pipeline/record.js';
+import { MODERATE_FUNCTION } from '../shared/pipeline/resources.js';
+import { ResultsStore } from '../shared/pipeline/store.js';
 
 /** Where the drafts come from: every .txt, .md and .html file there, cycled until there are enough. */
 const DRAFT_DIRS = ['samples', 'test/fixtures/drafts'] as const;
@@ -131,22 +131,12 @@ interface Watch {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The "latest result" access pattern (README, Results table): newest version first, Limit 1. */
+/** The "latest result" access pattern (README, Results table), as the results store runs it. */
 async function latestResult(clients: AwsClients, table: string, upload: Uploaded) {
-  const { Items = [] } = await clients.db.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      ExpressionAttributeValues: { ':pk': draftPk(upload.publisherId, upload.documentId) },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
+  const record = await new ResultsStore(clients.db, table).latest(
+    draftPk(upload.publisherId, upload.documentId),
   );
-  const [item] = Items;
-  if (item === undefined) return undefined;
-  const record = ResultRecord.parse(item);
+  if (record === undefined) return undefined;
   // Only the result of this very upload counts.
   return record.eTag === upload.eTag ? record : undefined;
 }
