@@ -1,10 +1,11 @@
 // Uploading a draft to the local bucket and waiting for its result: shared by `npm start`, watch mode and the bench.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../shared/pipeline/config.js';
-import { draftPk, ResultRecord } from '../shared/pipeline/record.js';
+import { draftPk } from '../shared/pipeline/record.js';
+import type { ResultRecord } from '../shared/pipeline/record.js';
 import { PREFIXES } from '../shared/pipeline/resources.js';
+import { ResultsStore } from '../shared/pipeline/store.js';
 
 export const LOCAL_PUBLISHER = 'local';
 
@@ -35,16 +36,10 @@ export async function resultOf(
   table: string,
   draft: Uploaded,
 ): Promise<ResultRecord | undefined> {
-  const { Items = [] } = await clients.db.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': draftPk(draft.publisherId, draft.documentId) },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-    }),
+  const history = await new ResultsStore(clients.db, table).history(
+    draftPk(draft.publisherId, draft.documentId),
   );
-  const record = Items.map((item) => ResultRecord.parse(item)).find((item) => item.eTag === draft.eTag);
+  const record = history.find((item) => item.eTag === draft.eTag);
   // A flagged draft is done once its review message went out too.
   if (record?.status === 'pending_review' && record.reviewEnqueuedAt === undefined) return undefined;
   return record;

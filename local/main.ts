@@ -6,16 +6,18 @@ import { expandTargets } from '../cli/files.js';
 import type { Uploaded } from './drafts.js';
 import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
 import { startLocalPipeline } from './pipeline.js';
+import { reviewApiHelp, startReviewApiServer } from './review-api.js';
 import { DEFAULT_DATA_DIR, readState, removeState, writeState } from './state.js';
 import { connectionHelp, Progress, summaryTable } from './ui.js';
 
-const USAGE = `Usage: npm start -- [--in-memory] [--data-dir DIR] [--samples DIR]
+const USAGE = `Usage: npm start -- [--in-memory] [--data-dir DIR] [--samples DIR] [--review-port N]
 
 Starts S3, DynamoDB and SQS emulators, the pipeline's resources and the moderate function in this process,
 runs the sample drafts through it and keeps running until Ctrl-C.
   --in-memory      keep nothing (default: results persist in ${DEFAULT_DATA_DIR}/)
   --data-dir DIR   where results persist (default ${DEFAULT_DATA_DIR})
-  --samples DIR    the drafts to upload first (default samples)`;
+  --samples DIR    the drafts to upload first (default samples)
+  --review-port N  the review API's port on 127.0.0.1 (default: a free one)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
       'in-memory': { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       samples: { type: 'string', default: 'samples' },
+      'review-port': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,12 +54,24 @@ async function main(): Promise<number> {
     onFunctionLog: (line) => log?.write(`${line}\n`),
     onError: (error) => log?.write(`[local runner] ${String(error)}\n`),
   });
+  // The review API: the review functions' handlers on loopback, one bearer token per role (printed below).
+  const reviewApi = await startReviewApiServer({
+    clients: pipeline.clients,
+    tableName: pipeline.names.table,
+    reviewQueueUrl: pipeline.queues.review,
+    port: Number(values['review-port']),
+    log: {
+      warn: (...args: unknown[]) => log?.write(`[review api] ${args.map(String).join(' ')}\n`),
+      error: (...args: unknown[]) => log?.write(`[review api] ${args.map(String).join(' ')}\n`),
+    },
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping...');
     if (persist) removeState(dataDir);
+    await reviewApi.stop();
     await pipeline.stop();
     log?.end();
     console.log('Stopped.');
@@ -93,6 +108,7 @@ async function main(): Promise<number> {
     `\nReview queue depth: ${await queueDepth(pipeline.clients, pipeline.queues.review)} message(s)\n`,
   );
   console.log(connectionHelp(pipeline.target, pipeline.names, pipeline.queues));
+  console.log(`\n${reviewApiHelp(reviewApi)}`);
   if (persist) {
     writeState(dataDir, {
       pid: process.pid,

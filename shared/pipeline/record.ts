@@ -7,7 +7,13 @@ import { PREFIXES, RecordStatus, REVIEW_MESSAGE, TABLE } from './resources.js';
 
 // Key layout. `#` separates parts; publisher ids cannot contain it (events.ts), document ids come last in pk.
 export const draftPk = (publisherId: string, documentId: string) => `DOC#${publisherId}#${documentId}`;
-export const versionSk = (sequencer: string, version: string) => `VER#${sequencer}#${version}`;
+export const VERSION_SK_PREFIX = 'VER#';
+export const versionSk = (sequencer: string, version: string) =>
+  `${VERSION_SK_PREFIX}${sequencer}#${version}`;
+/** Audit entries share the draft's partition; their own prefix keeps them out of "latest" and "history". */
+export const AUDIT_SK_PREFIX = 'AUDIT#';
+export const auditSkPrefix = (version: string) => `${AUDIT_SK_PREFIX}${version}#`;
+export const auditSk = (version: string, at: string, id: string) => `${auditSkPrefix(version)}${at}#${id}`;
 export const statusPk = (status: RecordStatus) => `STATUS#${status}`;
 export const statusSk = (uploadedAt: string, publisherId: string, documentId: string, version: string) =>
   `${uploadedAt}#${publisherId}#${documentId}#${version}`;
@@ -70,6 +76,14 @@ export const ResultRecord = z.object({
   failure: z.optional(Failure),
   /** When the review message was sent: a redelivered event sends again only while this is absent. */
   reviewEnqueuedAt: z.optional(z.iso.datetime()),
+  /** The review lease (review API): who holds the draft and until when. Removed by the decision. */
+  leaseId: z.optional(z.string()),
+  leaseHolder: z.optional(z.string()),
+  leaseExpiresAt: z.optional(z.iso.datetime()),
+  /** The reviewer's decision, set together with `status` (approved, rejected or changes_requested). */
+  decidedBy: z.optional(z.string()),
+  decidedAt: z.optional(z.iso.datetime()),
+  decisionNote: z.optional(z.string()),
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
 

@@ -9,7 +9,14 @@ export const STAGES = ['dev', 'prod'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 
-export const RECORD_STATUSES = ['pending_review', 'passed', 'approved', 'rejected', 'failed'] as const;
+export const RECORD_STATUSES = [
+  'pending_review',
+  'passed',
+  'approved',
+  'rejected',
+  'changes_requested',
+  'failed',
+] as const;
 export const RecordStatus = z.enum(RECORD_STATUSES);
 export type RecordStatus = z.infer<typeof RecordStatus>;
 
@@ -73,10 +80,29 @@ export const QUEUES = {
 
 export const REVIEW_MESSAGE = { topClaims: 5, maxReasons: 10, maxTextChars: 280 } as const;
 
+/** The review API (issue 5): leases on the review queue, roles, limits of what a reviewer may send. */
+export const REVIEW_API = {
+  /** A `next` call hides the message this long: the reviewer's lease. `extend` starts it again from now. */
+  leaseSeconds: 15 * 60,
+  /** SQS's limit for a message's visibility timeout. */
+  maxLeaseSeconds: 12 * 60 * 60,
+  /** How many messages one `next` call looks at before answering that there is nothing to review. */
+  maxMessagesPerNext: 10,
+  /** Characters of the draft shown either side of a flagged claim. */
+  contextChars: 160,
+  maxNoteChars: 4_000,
+  maxClaimNotes: 200,
+  /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
+  groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
+  claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
+} as const;
+
 export const ENV = {
   stage: 'CLAIMSCAN_STAGE',
   tableName: 'CLAIMSCAN_TABLE_NAME',
   reviewQueueUrl: 'CLAIMSCAN_REVIEW_QUEUE_URL',
+  /** Optional for the review API's functions; REVIEW_API.leaseSeconds when absent. */
+  reviewLeaseSeconds: 'CLAIMSCAN_REVIEW_LEASE_SECONDS',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',

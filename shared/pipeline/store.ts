@@ -1,7 +1,7 @@
 // The results table. Single-item conditional writes only (no transactions: dynalite, used locally, has none).
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ResultRecord } from './record.js';
+import { ResultRecord, VERSION_SK_PREFIX } from './record.js';
 import { TABLE } from './resources.js';
 
 export interface RecordKey {
@@ -11,6 +11,7 @@ export interface RecordKey {
 
 const tableKey = (key: RecordKey) => ({ [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk });
 const PK_NAME = { '#pk': TABLE.partitionKey };
+const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
 
 function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -29,21 +30,39 @@ export class ResultsStore {
     return Item === undefined ? undefined : ResultRecord.parse(Item);
   }
 
-  /** The draft's newest version item: the "latest result" access pattern. */
+  /** The draft's newest version item: the "latest result" access pattern (audit items are not versions). */
   async latest(pk: string): Promise<ResultRecord | undefined> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: PK_NAME,
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
+    const { Items } = await this.db.send(new QueryCommand({ ...this.versionsNewestFirst(pk), Limit: 1 }));
     const [item] = Items ?? [];
     return item === undefined ? undefined : ResultRecord.parse(item);
+  }
+
+  /** Every version item of the draft, newest first: the "history" access pattern. */
+  async history(pk: string): Promise<ResultRecord[]> {
+    const records: ResultRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          ...this.versionsNewestFirst(pk),
+          ...(start !== undefined && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(ResultRecord.parse(item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return records;
+  }
+
+  private versionsNewestFirst(pk: string) {
+    return {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ver)',
+      ExpressionAttributeNames: KEY_NAMES,
+      ExpressionAttributeValues: { ':pk': pk, ':ver': VERSION_SK_PREFIX },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    };
   }
 
   /** Writes a new version item; false when it already exists (a duplicate event), which is never overwritten. */

@@ -12,7 +12,13 @@ import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { createAwsClients } from '../../shared/pipeline/config.js';
 import { encodeS3EventKey } from '../../shared/pipeline/events.js';
-import { draftPk, IndexSummary, ResultRecord, ReviewMessage } from '../../shared/pipeline/record.js';
+import {
+  draftPk,
+  IndexSummary,
+  ResultRecord,
+  ReviewMessage,
+  VERSION_SK_PREFIX,
+} from '../../shared/pipeline/record.js';
 
 export const pipeline = inject('localPipeline');
 export const clients = createAwsClients(pipeline.target);
@@ -55,8 +61,8 @@ export const queryIndex = async (input: Omit<QueryCommandInput, 'TableName'>) =>
 /** A draft's history, newest first (the "history" access pattern). */
 export const history = (publisherId: string, documentId: string) =>
   query({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': draftPk(publisherId, documentId) },
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ver)',
+    ExpressionAttributeValues: { ':ver': VERSION_SK_PREFIX, ':pk': draftPk(publisherId, documentId) },
     ScanIndexForward: false,
     ConsistentRead: true,
   });
@@ -64,8 +70,8 @@ export const history = (publisherId: string, documentId: string) =>
 /** The "latest result" access pattern. */
 export async function latest(publisherId: string, documentId: string): Promise<ResultRecord | undefined> {
   const [record] = await query({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': draftPk(publisherId, documentId) },
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ver)',
+    ExpressionAttributeValues: { ':ver': VERSION_SK_PREFIX, ':pk': draftPk(publisherId, documentId) },
     ScanIndexForward: false,
     Limit: 1,
     ConsistentRead: true,

@@ -1,0 +1,40 @@
+// The review functions' environment and wiring. Built on the first request, so importing a handler
+// module (the local server does) needs no environment.
+import { Logger } from '@aws-lambda-powertools/logger';
+import * as z from '../zod.js';
+import { createAwsClients } from '../pipeline/config.js';
+import { ENV, REVIEW_API } from '../pipeline/resources.js';
+import type { ApiEvent, ApiHandler, ApiResult } from './http.js';
+import type { RouteName } from './routes.js';
+import { ROUTE_HANDLERS } from './routes.js';
+import { ReviewService } from './service.js';
+
+export const ReviewApiConfig = z.pipe(
+  z.object({
+    [ENV.tableName]: z.string().check(z.minLength(1)),
+    [ENV.reviewQueueUrl]: z.url(),
+    [ENV.reviewLeaseSeconds]: z.optional(z.string().check(z.regex(/^\d+$/))),
+  }),
+  z.transform((env) => ({
+    tableName: env[ENV.tableName],
+    reviewQueueUrl: env[ENV.reviewQueueUrl],
+    leaseSeconds: Math.min(
+      Number(env[ENV.reviewLeaseSeconds] ?? REVIEW_API.leaseSeconds),
+      REVIEW_API.maxLeaseSeconds,
+    ),
+  })),
+);
+
+/** A function's `handler`: the route's handler on clients and config from the environment. */
+export function handlerFromEnv(route: RouteName): (event: ApiEvent) => Promise<ApiResult> {
+  let handler: ApiHandler | undefined;
+  return (event) => {
+    if (handler === undefined) {
+      const config = ReviewApiConfig.parse(process.env);
+      const logger = new Logger({ serviceName: 'review-api' });
+      const clients = createAwsClients();
+      handler = ROUTE_HANDLERS[route](new ReviewService({ ...clients, ...config, log: logger }), logger);
+    }
+    return handler(event);
+  };
+}
