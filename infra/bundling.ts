@@ -1,4 +1,5 @@
-// How the moderate function is bundled: one definition read by the stack (NodejsFunction) and the bundle bench (esbuild).
+// How the functions are bundled: one definition read by the stack (NodejsFunction) and the bundle bench (esbuild).
+// Every function shares BUNDLE; only the entry differs (and the moderate function's terser pass).
 import { exec } from 'node:child_process';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +9,8 @@ import type { BuildOptions, Metafile } from 'esbuild';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export const MODERATE_BUNDLE = {
-  entry: fileURLToPath(new URL('../functions/moderate.ts', import.meta.url)),
+/** What every function's bundle shares. */
+export const BUNDLE = {
   /** Matches the function's runtime, nodejs24.x. */
   target: 'node24',
   format: 'esm',
@@ -37,6 +38,15 @@ export const MODERATE_BUNDLE = {
   },
   // The only "legal" comments in the bundle are coverage pragmas (`v8 ignore ... @preserve`).
   legalComments: 'none',
+} as const;
+
+/** A function's entry file, from its name in `functions/` (`moderate`, `review-next`, ...). */
+export const functionEntry = (name: string) =>
+  fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
+
+export const MODERATE_BUNDLE = {
+  ...BUNDLE,
+  entry: functionEntry('moderate'),
   /**
    * Run on esbuild's output: a second minification by terser, in place, source map included (composed with
    * esbuild's, so it still points at the TypeScript sources). esbuild keeps every SDK schema declaration with a
@@ -48,35 +58,37 @@ export const MODERATE_BUNDLE = {
 } as const;
 
 /**
- * The esbuild API options for the flags NodejsFunction passes to the esbuild CLI for MODERATE_BUNDLE
- * (infra/stack.ts). The stack test checks that both produce the same bundle, byte for byte.
+ * The esbuild API options for the flags NodejsFunction passes to the esbuild CLI for BUNDLE and `entry`
+ * (infra/stack.ts). The stack test checks that both produce the same moderate bundle, byte for byte.
  */
-export function moderateBuildOptions(outfile: string): BuildOptions {
+export function buildOptions(entry: string, outfile: string): BuildOptions {
   return {
-    entryPoints: [MODERATE_BUNDLE.entry],
+    entryPoints: [entry],
     absWorkingDir: PROJECT_ROOT,
     bundle: true,
     platform: 'node',
-    target: MODERATE_BUNDLE.target,
-    format: MODERATE_BUNDLE.format,
+    target: BUNDLE.target,
+    format: BUNDLE.format,
     outfile,
-    minify: MODERATE_BUNDLE.minify,
-    sourcemap: MODERATE_BUNDLE.sourcemap,
-    sourcesContent: MODERATE_BUNDLE.sourcesContent,
-    mainFields: [...MODERATE_BUNDLE.mainFields],
-    banner: { js: MODERATE_BUNDLE.banner },
-    external: MODERATE_BUNDLE.external,
-    alias: { ...MODERATE_BUNDLE.alias },
-    legalComments: MODERATE_BUNDLE.legalComments,
+    minify: BUNDLE.minify,
+    sourcemap: BUNDLE.sourcemap,
+    sourcesContent: BUNDLE.sourcesContent,
+    mainFields: [...BUNDLE.mainFields],
+    banner: { js: BUNDLE.banner },
+    external: BUNDLE.external,
+    alias: { ...BUNDLE.alias },
+    legalComments: BUNDLE.legalComments,
     logLevel: 'silent',
   };
 }
 
-/** MODERATE_BUNDLE's options that NodejsFunction has no property for, as esbuild CLI flags. */
-export function moderateEsbuildArgs(): Record<string, string | string[]> {
+export const moderateBuildOptions = (outfile: string) => buildOptions(MODERATE_BUNDLE.entry, outfile);
+
+/** BUNDLE's options that NodejsFunction has no property for, as esbuild CLI flags. */
+export function esbuildArgs(): Record<string, string | string[]> {
   return {
-    '--alias': Object.entries(MODERATE_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
-    '--legal-comments': MODERATE_BUNDLE.legalComments,
+    '--alias': Object.entries(BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
+    '--legal-comments': BUNDLE.legalComments,
   };
 }
 

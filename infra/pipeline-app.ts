@@ -10,6 +10,8 @@ export const PipelineContext = z.object({
   /** Prefix of every physical name; lets two copies of the pipeline share an account. */
   appName: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), APP_NAME),
   alarmEmail: z.optional(z.email()),
+  /** The review page's URL (the app client's callback); the stack's local default until the page is hosted. */
+  reviewPageUrl: z.optional(z.url()),
 });
 export type PipelineContext = z.infer<typeof PipelineContext>;
 
@@ -20,12 +22,14 @@ export function createPipelineApp(context: Record<string, unknown> = {}) {
     stage: app.node.tryGetContext('stage'),
     appName: app.node.tryGetContext('appName'),
     alarmEmail: app.node.tryGetContext('alarmEmail'),
+    reviewPageUrl: app.node.tryGetContext('reviewPageUrl'),
   });
   const names = resourceNames(settings.stage, settings.appName);
   const stack = new PipelineStack(app, names.stack, {
     stage: settings.stage,
     appName: settings.appName,
     ...(settings.alarmEmail !== undefined && { alarmEmail: settings.alarmEmail }),
+    ...(settings.reviewPageUrl !== undefined && { reviewPageUrls: [settings.reviewPageUrl] }),
     description: `${settings.appName} moderation pipeline (${settings.stage})`,
   });
   Tags.of(app).add('app', settings.appName);

@@ -1,14 +1,20 @@
 // The moderation pipeline on AWS: drafts/ upload -> ingest queue -> moderate function -> results table + review queue.
 import { AssetStaging, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -24,23 +30,33 @@ import {
   PREFIXES,
   QUEUES,
   resourceNames,
+  REVIEW_API,
   TABLE,
   tableIndexes,
   queueDefinitions,
 } from '../shared/pipeline/resources.js';
 import type { QueueDefinition, Stage } from '../shared/pipeline/resources.js';
+import { ROUTES } from '../shared/review/routes.js';
+import type { RouteName } from '../shared/review/routes.js';
 import {
+  BUNDLE,
+  esbuildArgs,
+  functionEntry,
   MODERATE_BUNDLE,
   moderateAfterBundlingCommands,
-  moderateEsbuildArgs,
   PROJECT_ROOT,
 } from './bundling.js';
+
+/** The app client's callback until the review page is hosted; Cognito allows plain http only for localhost. */
+export const REVIEW_PAGE_LOCAL_URL = 'http://localhost/';
 
 export interface PipelineStackProps extends StackProps {
   stage: Stage;
   appName: string;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
+  /** Where the review page is served: the app client's callback and sign-out URLs. */
+  reviewPageUrls?: string[];
 }
 
 export class PipelineStack extends Stack {
@@ -51,6 +67,8 @@ export class PipelineStack extends Stack {
     const prod = stage === 'prod';
     // Dev stacks are disposable; production data outlives the stack.
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // The page is not hosted yet: until it is, sign-in returns to the local review server.
+    const reviewPageUrls = props.reviewPageUrls ?? [REVIEW_PAGE_LOCAL_URL];
 
     // --- Storage ----------------------------------------------------------------------------------------------
     const secureBucket = {
@@ -147,6 +165,24 @@ export class PipelineStack extends Stack {
     }
 
     // --- Function ---------------------------------------------------------------------------------------------
+    // Every function is bundled from infra/bundling.ts's BUNDLE; only the entry (and the moderate function's
+    // terser pass) differ.
+    const bundling = (commandHooks?: ICommandHooks): BundlingOptions => ({
+      target: BUNDLE.target,
+      format: OutputFormat.ESM,
+      minify: BUNDLE.minify,
+      sourceMap: BUNDLE.sourcemap,
+      sourcesContent: BUNDLE.sourcesContent,
+      mainFields: [...BUNDLE.mainFields],
+      banner: BUNDLE.banner,
+      bundleAwsSDK: true,
+      externalModules: BUNDLE.external,
+      esbuildArgs: esbuildArgs(),
+      // Docker bundling (used when esbuild is not installed) mounts the project here: the aliases' relative paths
+      // resolve from it, as they do from the project root when bundling locally.
+      workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
+      ...(commandHooks !== undefined && { commandHooks }),
+    });
     const logGroup = new logs.LogGroup(this, 'ModerateLogs', {
       logGroupName: `/aws/lambda/${names.moderateFunction}`,
       retention: MODERATE_FUNCTION.logRetentionDays[stage],
@@ -212,27 +248,12 @@ export class PipelineStack extends Stack {
         [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        target: MODERATE_BUNDLE.target,
-        format: OutputFormat.ESM,
-        minify: MODERATE_BUNDLE.minify,
-        sourceMap: MODERATE_BUNDLE.sourcemap,
-        sourcesContent: MODERATE_BUNDLE.sourcesContent,
-        mainFields: [...MODERATE_BUNDLE.mainFields],
-        banner: MODERATE_BUNDLE.banner,
-        bundleAwsSDK: true,
-        externalModules: MODERATE_BUNDLE.external,
-        esbuildArgs: moderateEsbuildArgs(),
-        // Docker bundling (used when esbuild is not installed) mounts the project here: the aliases' relative paths
-        // resolve from it, as they do from the project root when bundling locally.
-        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
-        // terser's second pass over the bundle (infra/bundling.ts says why).
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => moderateAfterBundlingCommands(inputDir, outputDir),
-        },
-      },
+      // terser's second pass over the bundle (infra/bundling.ts says why).
+      bundling: bundling({
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) => moderateAfterBundlingCommands(inputDir, outputDir),
+      }),
     });
     moderate.addEventSource(
       new SqsEventSource(ingestQueue, {
@@ -242,6 +263,215 @@ export class PipelineStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
+
+    // --- Review API (issue 5) ---------------------------------------------------------------------------------
+    // Who may call it: a Cognito user pool, administered (no self sign-up), with groups for the three roles.
+    const publisherIdAttribute = REVIEW_API.claims.publisherId.replace(/^custom:/, '');
+    const userPool = new cognito.UserPool(this, 'Users', {
+      userPoolName: names.userPool,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      // Set by an administrator; the app client below cannot write it, so users cannot change their own.
+      customAttributes: { [publisherIdAttribute]: new cognito.StringAttribute({ minLen: 1, maxLen: 128 }) },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Authenticator apps only: SMS would need an SNS role and a sending budget.
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Plus: threat protection blocks sign-ins from compromised credentials and risky sign-in attempts.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: prod,
+      removalPolicy,
+    });
+    for (const [id, groupName] of [
+      ['ReviewersGroup', REVIEW_API.groups.reviewer],
+      ['ViewersGroup', REVIEW_API.groups.viewer],
+      ['PublishersGroup', REVIEW_API.groups.publisher],
+    ] as const) {
+      new cognito.CfnUserPoolGroup(this, id, { userPoolId: userPool.userPoolId, groupName });
+    }
+    // The review page (not hosted yet): a public client, authorization code with PKCE, no implicit flow.
+    // The page sends the ID token: Cognito puts custom attributes (publisherId) in ID tokens, not access tokens.
+    const pageClient = userPool.addClient('ReviewPageClient', {
+      userPoolClientName: `${names.reviewApi}-page`,
+      generateSecret: false,
+      authFlows: {
+        user: false,
+        userSrp: false,
+        userPassword: false,
+        adminUserPassword: false,
+        custom: false,
+      },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: reviewPageUrls,
+        logoutUrls: reviewPageUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes(publisherIdAttribute),
+      writeAttributes: new cognito.ClientAttributes(),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+
+    // One function per route (functions/review-<route>.ts). What each calls, from shared/review/service.ts:
+    // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease) and GetItem (on a lost
+    //   condition), sqs:DeleteMessage (a message whose version is already decided); s3:GetObject and
+    //   GetObjectVersion on drafts/* (the draft's text), s3:GetObject on reports/* (an overflowed result).
+    // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
+    // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
+    //   sqs:DeleteMessage.
+    // - draft: dynamodb:Query (the draft's history).
+    // - audit: dynamodb:Query (audit entries, then the history when there are none).
+    // None needs the bucket's name: a record names its own bucket.
+    const readDrafts = new iam.PolicyStatement({
+      sid: 'ReadDrafts',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [bucket.arnForObjects(`${PREFIXES.drafts}*`)],
+    });
+    const readReports = new iam.PolicyStatement({
+      sid: 'ReadReports',
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects(`${PREFIXES.reports}*`)],
+    });
+    const tableAccess = (...actions: string[]) =>
+      new iam.PolicyStatement({
+        sid: 'Results',
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      });
+    const reviewQueueAccess = (...actions: string[]) =>
+      new iam.PolicyStatement({
+        sid: 'ReviewQueue',
+        actions: actions.map((action) => `sqs:${action}`),
+        resources: [reviewQueue.queueArn],
+      });
+    const reviewRoutes: Record<RouteName, { description: string; statements: iam.PolicyStatement[] }> = {
+      next: {
+        description: 'Leases the next flagged draft to a reviewer',
+        statements: [
+          reviewQueueAccess('ReceiveMessage', 'DeleteMessage'),
+          tableAccess('GetItem', 'UpdateItem'),
+          readDrafts,
+          readReports,
+        ],
+      },
+      extend: {
+        description: "Restarts a reviewer's lease",
+        statements: [reviewQueueAccess('ChangeMessageVisibility'), tableAccess('GetItem', 'UpdateItem')],
+      },
+      decision: {
+        description: "Records a reviewer's decision and its audit entry",
+        statements: [reviewQueueAccess('DeleteMessage'), tableAccess('GetItem', 'PutItem', 'UpdateItem')],
+      },
+      draft: { description: "Reads a draft's latest result and history", statements: [tableAccess('Query')] },
+      audit: { description: "Reads a draft version's audit trail", statements: [tableAccess('Query')] },
+    };
+    const reviewFunctions = {} as Record<RouteName, NodejsFunction>;
+    for (const [route, { description, statements }] of Object.entries(reviewRoutes) as Array<
+      [RouteName, (typeof reviewRoutes)[RouteName]]
+    >) {
+      const id = `Review${route[0]?.toUpperCase()}${route.slice(1)}`;
+      const functionName = `${names.reviewFunctionPrefix}${route}`;
+      const functionLogs = new logs.LogGroup(this, `${id}Logs`, {
+        logGroupName: `/aws/lambda/${functionName}`,
+        retention: REVIEW_API.function.logRetentionDays[stage],
+        removalPolicy,
+      });
+      const functionRole = new iam.Role(this, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Runs ${functionName}`,
+      });
+      functionLogs.grantWrite(functionRole);
+      for (const statement of statements) functionRole.addToPolicy(statement);
+      if (statements.includes(readDrafts)) {
+        for (const prefix of [PREFIXES.drafts, PREFIXES.reports]) {
+          Validations.of(functionRole).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+            reason: `Object keys are not known in advance; read access is limited to the ${prefix} prefix.`,
+          });
+        }
+      }
+      reviewFunctions[route] = new NodejsFunction(this, id, {
+        functionName,
+        description: `Review API, ${ROUTES[route].method} ${ROUTES[route].template}: ${description}`,
+        entry: functionEntry(`review-${route}`),
+        projectRoot: PROJECT_ROOT,
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: REVIEW_API.function.memoryMiB,
+        timeout: Duration.seconds(REVIEW_API.function.timeoutSeconds),
+        role: functionRole,
+        logGroup: functionLogs,
+        environment: {
+          [ENV.stage]: stage,
+          [ENV.tableName]: table.tableName,
+          [ENV.reviewQueueUrl]: reviewQueue.queueUrl,
+          [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        bundling: bundling(),
+      });
+    }
+
+    // The HTTP API: every route behind a JWT authorizer that accepts the pool's tokens for the page's client.
+    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', userPool.userPoolProviderUrl, {
+      authorizerName: 'cognito',
+      jwtAudience: [pageClient.userPoolClientId],
+    });
+    const api = new apigw.HttpApi(this, 'ReviewApi', {
+      apiName: names.reviewApi,
+      description: `${names.stack} review API`,
+      createDefaultStage: false,
+      defaultAuthorizer: authorizer,
+    });
+    for (const [route, fn] of Object.entries(reviewFunctions) as Array<[RouteName, NodejsFunction]>) {
+      api.addRoutes({
+        path: ROUTES[route].template,
+        methods: [apigw.HttpMethod[ROUTES[route].method]],
+        integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn),
+      });
+    }
+    const apiAccessLogs = new logs.LogGroup(this, 'ReviewApiAccessLogs', {
+      retention: REVIEW_API.accessLogRetentionDays[stage],
+      removalPolicy,
+    });
+    const apiStage = new apigw.HttpStage(this, 'ReviewApiStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: REVIEW_API.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(apiAccessLogs),
+        format: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            sub: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
 
     // --- Alarms and dashboard ---------------------------------------------------------------------------------
     const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
@@ -372,5 +602,8 @@ export class PipelineStack extends Stack {
     output('ReviewQueueUrl', reviewQueue.queueUrl, 'Flagged drafts awaiting review (FIFO)');
     output('ReviewDlqUrl', reviewDlq.queueUrl, 'Review messages that kept failing');
     output('AlarmTopicArn', alarmTopic.topicArn, 'Subscribe here for pipeline alarms');
+    output('ReviewApiUrl', apiStage.url, 'The review API; every route needs a Cognito ID token');
+    output('UserPoolId', userPool.userPoolId, 'Reviewers, viewers and publishers (administered, no sign-up)');
+    output('UserPoolClientId', pageClient.userPoolClientId, "The review page's app client (code + PKCE)");
   }
 }

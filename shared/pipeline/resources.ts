@@ -95,6 +95,12 @@ export const REVIEW_API = {
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
   claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
+  /** Each route's function: one S3 read or a few table calls per request, inside API Gateway's 30 s limit. */
+  function: { memoryMiB: 512, timeoutSeconds: 10, logRetentionDays: MODERATE_FUNCTION.logRetentionDays },
+  /** The HTTP API stage's default throttling (requests per second, and the burst above it). */
+  throttle: { rateLimit: 20, burstLimit: 40 },
+  /** How long the API's access logs are kept, per stage. */
+  accessLogRetentionDays: { dev: 14, prod: 365 },
 } as const;
 
 export const ENV = {
@@ -138,6 +144,10 @@ export function resourceNames(stage: Stage, app: string = APP_NAME) {
     reviewQueue: `${base}-review.fifo`,
     reviewDlq: `${base}-review-dlq.fifo`,
     moderateFunction: `${base}-moderate`,
+    /** Followed by the route's name: `claimscan-dev-review-next`. */
+    reviewFunctionPrefix: `${base}-review-`,
+    reviewApi: `${base}-review-api`,
+    userPool: `${base}-users`,
     dashboard: `${base}-pipeline`,
   };
 }

@@ -11,19 +11,24 @@ import {
 } from './model.js';
 import type { ReviewLog, ReviewService } from './service.js';
 
-const SEGMENT = '[^/]+';
+/**
+ * A route's method and path template, as API Gateway routes it (`{name}` is one path segment). The CDK stack
+ * creates the HTTP API's routes from `method` and `template`; the handlers match `path`, derived from it.
+ */
+function route<const Method extends 'GET' | 'POST', const Template extends string>(
+  method: Method,
+  template: Template,
+) {
+  const source = template.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+  return { method, template, path: new RegExp(`${source}$`) };
+}
+
 export const ROUTES = {
-  next: { method: 'POST', path: new RegExp('/reviews/next$') },
-  extend: { method: 'POST', path: new RegExp(`/reviews/(?<leaseId>${SEGMENT})/extend$`) },
-  decision: {
-    method: 'POST',
-    path: new RegExp(`/drafts/(?<documentId>${SEGMENT})/versions/(?<version>${SEGMENT})/decision$`),
-  },
-  draft: { method: 'GET', path: new RegExp(`/drafts/(?<documentId>${SEGMENT})$`) },
-  audit: {
-    method: 'GET',
-    path: new RegExp(`/drafts/(?<documentId>${SEGMENT})/versions/(?<version>${SEGMENT})/audit$`),
-  },
+  next: route('POST', '/reviews/next'),
+  extend: route('POST', '/reviews/{leaseId}/extend'),
+  decision: route('POST', '/drafts/{documentId}/versions/{version}/decision'),
+  draft: route('GET', '/drafts/{documentId}'),
+  audit: route('GET', '/drafts/{documentId}/versions/{version}/audit'),
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

@@ -22,8 +22,11 @@ import {
   MODERATE_FUNCTION,
   QUEUES,
   resourceNames,
+  REVIEW_API,
   TABLE,
 } from '../../shared/pipeline/resources.js';
+import { ROUTES } from '../../shared/review/routes.js';
+import type { RouteName } from '../../shared/review/routes.js';
 
 const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -90,6 +93,9 @@ describe('stage and names', () => {
       'IngestDlqUrl',
       'ReviewQueueUrl',
       'ReviewDlqUrl',
+      'ReviewApiUrl',
+      'UserPoolId',
+      'UserPoolClientId',
     ]) {
       dev.template.hasOutput(output, { Value: Match.anyValue() });
     }
@@ -250,14 +256,17 @@ describe('queues', () => {
   });
 });
 
+const newestNodeRuntime = () =>
+  lambda.Runtime.ALL.filter(
+    (runtime) => runtime.family === lambda.RuntimeFamily.NODEJS && !runtime.isVariable,
+  )
+    .map((runtime) => runtime.name)
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .at(-1);
+
 describe('moderate function', () => {
   it('runs on the newest Node.js runtime aws-cdk-lib offers, on ARM64', () => {
-    const newest = lambda.Runtime.ALL.filter(
-      (runtime) => runtime.family === lambda.RuntimeFamily.NODEJS && !runtime.isVariable,
-    )
-      .map((runtime) => runtime.name)
-      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-      .at(-1);
+    const newest = newestNodeRuntime();
     dev.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: names.moderateFunction,
       Runtime: newest,
@@ -422,6 +431,204 @@ describe('function permissions', () => {
       expect(statement.Resource).not.toBe('*');
     }
   });
+});
+
+describe('review API', () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+  const actions = (statement: Statement) => [statement.Action].flat();
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] });
+  const reviewQueueArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] });
+  const objectArn = (prefix: string) => ({
+    'Fn::Join': ['', [{ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] }, `/${prefix}*`]],
+  });
+  const functionName = (route: RouteName) => `${names.reviewFunctionPrefix}${route}`;
+  const functionId = (route: RouteName) =>
+    logicalId(dev.template, 'AWS::Lambda::Function', { FunctionName: functionName(route) });
+  const roleStatements = (route: RouteName): Statement[] => {
+    const roleRef = (
+      Object.values(dev.template.findResources('AWS::Lambda::Function')).find(
+        (fn) => fn.Properties.FunctionName === functionName(route),
+      )?.Properties.Role as { 'Fn::GetAtt': [string, string] }
+    )['Fn::GetAtt'][0];
+    return Object.values(
+      dev.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleRef }] } }),
+    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const routes = Object.keys(ROUTES) as RouteName[];
+  const userPoolId = () => logicalId(dev.template, 'AWS::Cognito::UserPool', {});
+
+  it('has a user pool without self sign-up, with a strong password policy, MFA and threat protection', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      Schema: Match.arrayWith([
+        Match.objectLike({
+          Name: REVIEW_API.claims.publisherId.replace(/^custom:/, ''),
+          AttributeDataType: 'String',
+        }),
+      ]),
+    });
+    prod.template.hasResource('AWS::Cognito::UserPool', {
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('has the three role groups', () => {
+    const groups = Object.values(dev.template.findResources('AWS::Cognito::UserPoolGroup'));
+    expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual(
+      Object.values(REVIEW_API.groups).sort(),
+    );
+    for (const group of groups) expect(group.Properties.UserPoolId).toEqual({ Ref: userPoolId() });
+  });
+
+  it('has a public app client for the page: authorization code only, publisherId read-only', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: userPoolId() },
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      ReadAttributes: Match.arrayWith([REVIEW_API.claims.publisherId]),
+      WriteAttributes: [],
+    });
+  });
+
+  it('routes each method and path of shared/review/routes.ts to its function, behind the JWT authorizer', () => {
+    const authorizerId = logicalId(dev.template, 'AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Issuer: { 'Fn::GetAtt': [userPoolId(), 'ProviderURL'] },
+        Audience: [{ Ref: logicalId(dev.template, 'AWS::Cognito::UserPoolClient', {}) }],
+      },
+    });
+    const allRoutes = Object.values(dev.template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(allRoutes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      routes.map((name) => `${ROUTES[name].method} ${ROUTES[name].template}`).sort(),
+    );
+    for (const route of allRoutes) {
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+    for (const name of routes) {
+      const integration = logicalId(dev.template, 'AWS::ApiGatewayV2::Integration', {
+        IntegrationUri: { 'Fn::GetAtt': [functionId(name), 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      });
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${ROUTES[name].method} ${ROUTES[name].template}`,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },
+      });
+    }
+  });
+
+  it('logs access to a log group with retention and throttles by default', () => {
+    const logGroupId = logicalId(dev.template, 'AWS::Logs::LogGroup', {
+      RetentionInDays: REVIEW_API.accessLogRetentionDays.dev,
+      LogGroupName: Match.absent(),
+    });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] }, Format: Match.anyValue() },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: REVIEW_API.throttle.rateLimit,
+        ThrottlingBurstLimit: REVIEW_API.throttle.burstLimit,
+      },
+    });
+    prod.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: REVIEW_API.accessLogRetentionDays.prod,
+      LogGroupName: Match.absent(),
+    });
+  });
+
+  it.each(routes)('runs %s on the newest Node.js runtime, on ARM64, with its own log group', (route) => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: functionName(route),
+      Runtime: newestNodeRuntime(),
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.tableName]: { Ref: logicalId(dev.template, 'AWS::DynamoDB::Table', {}) },
+          [ENV.reviewQueueUrl]: { Ref: queueId(dev.template, names.reviewQueue) },
+        }),
+      },
+      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
+    });
+    for (const { template, stage } of [
+      { template: dev.template, stage: 'dev' as const },
+      { template: prod.template, stage: 'prod' as const },
+    ]) {
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${resourceNames(stage, stage === 'dev' ? undefined : 'acme').reviewFunctionPrefix}${route}`,
+        RetentionInDays: REVIEW_API.function.logRetentionDays[stage],
+      });
+    }
+  });
+
+  // What each route calls in shared/review/service.ts, and nothing more (besides writing its own logs).
+  const expected: Record<RouteName, Array<{ Action: string | string[]; Resource: () => unknown }>> = {
+    next: [
+      { Action: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: reviewQueueArn },
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
+      { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+    ],
+    extend: [
+      { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+    ],
+    decision: [
+      { Action: 'sqs:DeleteMessage', Resource: reviewQueueArn },
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+    ],
+    draft: [{ Action: 'dynamodb:Query', Resource: tableArn }],
+    audit: [{ Action: 'dynamodb:Query', Resource: tableArn }],
+  };
+  it.each(routes)(
+    'gives the %s function only the actions its route needs, on the right resources',
+    (route) => {
+      const statements = roleStatements(route);
+      const logs = statements.filter((statement) =>
+        actions(statement).every((action) => action.startsWith('logs:')),
+      );
+      expect(logs).toHaveLength(1);
+      const ownLogs = logicalId(dev.template, 'AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${functionName(route)}`,
+      });
+      expect(logs[0]?.Resource).toEqual({ 'Fn::GetAtt': [ownLogs, 'Arn'] });
+      expect(statements.filter((statement) => !logs.includes(statement))).toEqual(
+        expected[route].map(({ Action, Resource }) =>
+          expect.objectContaining({ Effect: 'Allow', Action, Resource: Resource() }),
+        ),
+      );
+      for (const statement of statements) {
+        expect(actions(statement).every((action) => !action.includes('*'))).toBe(true);
+        expect(statement.Resource).not.toBe('*');
+      }
+      dev.template.hasResource('AWS::IAM::Role', {
+        Properties: Match.objectLike({
+          ManagedPolicyArns: Match.absent(),
+          Description: `Runs ${functionName(route)}`,
+        }),
+      });
+    },
+  );
 });
 
 describe('alarms and dashboard', () => {
