@@ -11,6 +11,7 @@ const FOOTNOTE_DEFINITION = /^ {0,3}\[\^[^\]\n]{1,50}\]:[ \t]/;
 const QUOTE_MARKER = /^ {0,3}>[ \t]?/;
 const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 const TASK_BOX = /^\[[ xX]\][ \t]+/;
+const PLAIN_RUN = /[^\\*~`_<[!]+/y;
 const INLINE_TAG = /<\/?[A-Za-z][^<>\n]{0,500}>|<(?:https?|mailto):[^<>\s]{1,2000}>/y;
 
 /**
@@ -158,8 +159,17 @@ function copyInline(builder: TextViewBuilder, text: string, from: number, to: nu
     return at < to ? table[at - from]! : -1;
   };
 
+  // Plain text is skipped a run at a time, up to the next character that can start markup; the run
+  // pattern works on this line's slice, so it never scans past `to`.
+  const line = text.slice(from, to);
   let i = from;
   while (i < to) {
+    PLAIN_RUN.lastIndex = i - from;
+    const run = PLAIN_RUN.exec(line);
+    if (run) {
+      i += run[0].length;
+      continue;
+    }
     const char = text[i]!;
     if (char === '\\' && i + 1 < to && ESCAPABLE.has(text[i + 1]!)) {
       flushUntil(i);
