@@ -35,8 +35,6 @@ const Options = z.object({
   color: z._default(z.boolean(), true),
 });
 
-class UsageError extends Error {}
-
 export function run(
   argv: readonly string[],
   stdout: NodeJS.WritableStream,
@@ -134,7 +132,7 @@ function loadPolicyFile(file: string): Policy {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read policy ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read policy ${file}: ${(error as Error).message}`);
   }
   return parsePolicy(data, file);
 }

@@ -76,10 +76,11 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
   const { claims, signals } = analyser.analyse(body, citations);
 
   const draft = draftSignals(signals, claims);
-  const disclaimerResults = disclaimers.map((found) => {
-    const definition = policy.disclaimers.find((candidate) => candidate.id === found.id)!;
+  // findDisclaimers answers in the policy's order, one result per definition.
+  const disclaimerResults = disclaimers.map((found, index) => {
+    const definition = policy.disclaimers[index]!;
     const { required, because } = disclaimerRequirement(definition.requiredWhen, draft);
-    return { ...found, required, requiredBecause: because };
+    return { ...found, required, requiredBecause: because, expectedText: definition.expectedText };
   });
   const verdict = decideVerdict(policy, claims, disclaimerResults, citations);
 
@@ -92,7 +93,6 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
     riskScore: verdict.riskScore,
     reasons: verdict.reasons,
     disclaimers: disclaimerResults.map((found) => {
-      const definition = policy.disclaimers.find((candidate) => candidate.id === found.id)!;
       const span =
         found.start !== undefined && found.end !== undefined
           ? view.toSource(found.start, found.end)
@@ -104,7 +104,7 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
         requiredBecause: found.requiredBecause,
         ...(found.status === 'altered' ? { missingParts: found.missingParts } : {}),
         ...(found.notes.length > 0 ? { notes: found.notes } : {}),
-        ...(found.status !== 'present' ? { expectedText: definition.expectedText } : {}),
+        ...(found.status !== 'present' ? { expectedText: found.expectedText } : {}),
         ...(span ?? {}),
       };
     }),

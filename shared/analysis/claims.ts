@@ -553,10 +553,6 @@ class Found {
     return this.all(tag).length > 0;
   }
 
-  hasPhrase(tag: Tag, phrase: string): boolean {
-    return this.all(tag).some((match) => match.phrase === phrase);
-  }
-
   first(tag: Tag): string | undefined {
     const match = this.all(tag)[0];
     return match ? this.text(match) : undefined;

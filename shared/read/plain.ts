@@ -53,7 +53,7 @@ function isHardWrapped(text: string, lines: Line[]): boolean {
 }
 
 /** Short, without closing punctuation, starting with a capital or a number. */
-export function looksLikeHeading(text: string, line: Line): boolean {
+function looksLikeHeading(text: string, line: Line): boolean {
   const content = text.slice(line.start, line.end).trim();
   if (content.length === 0 || content.length > 120) return false;
   if (/[.,;]$/u.test(content)) return false;
