@@ -1,14 +1,9 @@
-// The review API on loopback: the same handlers as the Lambda functions (functions/review-*.ts), called
+// The review API on loopback: the same route handlers as the Lambda functions (functions/review-*.ts), called
 // in-process with the API Gateway v2 event a JWT authorizer would pass. Roles are simulated by bearer
 // tokens, one per principal, generated at start: each maps to the claims a Cognito user of that group has.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHandler as auditHandler } from '../functions/review-audit.js';
-import { createHandler as decisionHandler } from '../functions/review-decision.js';
-import { createHandler as draftHandler } from '../functions/review-draft.js';
-import { createHandler as extendHandler } from '../functions/review-extend.js';
-import { createHandler as nextHandler } from '../functions/review-next.js';
 import type { AwsClients } from '../shared/pipeline/config.js';
 import { REVIEW_API } from '../shared/pipeline/resources.js';
 import { ReviewApiError } from '../shared/review/errors.js';
@@ -16,9 +11,9 @@ import type { ApiEvent, ApiHandler, ApiResult } from '../shared/review/http.js';
 import { errorResult } from '../shared/review/http.js';
 import type { Role } from '../shared/review/model.js';
 import type { RouteName } from '../shared/review/routes.js';
-import { ROUTES } from '../shared/review/routes.js';
+import { ROUTE_HANDLERS, ROUTES } from '../shared/review/routes.js';
 import type { ReviewLog } from '../shared/review/service.js';
-import { ReviewService } from '../shared/review/service.js';
+import { createApiServices } from '../shared/review/config.js';
 
 export interface LocalPrincipal {
   /** Names the token; the subject is `local-<name>`. */
@@ -128,20 +123,18 @@ function toEvent(
 
 export async function startReviewApiServer(options: ReviewApiServerOptions): Promise<ReviewApiServer> {
   const log: ReviewLog = options.log ?? { warn: console.warn, error: console.error };
-  const service = new ReviewService({
-    ...options.clients,
-    tableName: options.tableName,
-    reviewQueueUrl: options.reviewQueueUrl,
-    leaseSeconds: options.leaseSeconds ?? REVIEW_API.leaseSeconds,
+  const services = createApiServices(
+    options.clients,
+    {
+      tableName: options.tableName,
+      reviewQueueUrl: options.reviewQueueUrl,
+      leaseSeconds: options.leaseSeconds ?? REVIEW_API.leaseSeconds,
+    },
     log,
-  });
-  const handlers: Record<RouteName, ApiHandler> = {
-    next: nextHandler(service, log),
-    extend: extendHandler(service, log),
-    decision: decisionHandler(service, log),
-    draft: draftHandler(service, log),
-    audit: auditHandler(service, log),
-  };
+  );
+  const handlers = Object.fromEntries(
+    Object.entries(ROUTE_HANDLERS).map(([name, create]) => [name, create(services, log)]),
+  ) as Record<RouteName, ApiHandler>;
   const byToken = new Map<string, Record<string, string>>();
   const tokens: Record<string, string> = {};
   for (const principal of options.principals ?? DEFAULT_LOCAL_PRINCIPALS) {

@@ -2,11 +2,13 @@
 // module (the local server does) needs no environment.
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../zod.js';
+import type { AwsClients } from '../pipeline/config.js';
 import { createAwsClients } from '../pipeline/config.js';
 import { ENV, REVIEW_API } from '../pipeline/resources.js';
 import type { ApiEvent, ApiHandler, ApiResult } from './http.js';
-import type { RouteName } from './routes.js';
+import type { ApiServices, RouteName } from './routes.js';
 import { ROUTE_HANDLERS } from './routes.js';
+import type { ReviewLog } from './service.js';
 import { ReviewService } from './service.js';
 
 export const ReviewApiConfig = z.pipe(
@@ -25,6 +27,13 @@ export const ReviewApiConfig = z.pipe(
   })),
 );
 
+export type ApiConfig = z.infer<typeof ReviewApiConfig>;
+
+/** Every service the routes call, on one set of clients and settings. */
+export function createApiServices(clients: AwsClients, config: ApiConfig, log: ReviewLog): ApiServices {
+  return { review: new ReviewService({ ...clients, ...config, log }) };
+}
+
 /** A function's `handler`: the route's handler on clients and config from the environment. */
 export function handlerFromEnv(route: RouteName): (event: ApiEvent) => Promise<ApiResult> {
   let handler: ApiHandler | undefined;
@@ -33,7 +42,7 @@ export function handlerFromEnv(route: RouteName): (event: ApiEvent) => Promise<A
       const config = ReviewApiConfig.parse(process.env);
       const logger = new Logger({ serviceName: 'review-api' });
       const clients = createAwsClients();
-      handler = ROUTE_HANDLERS[route](new ReviewService({ ...clients, ...config, log: logger }), logger);
+      handler = ROUTE_HANDLERS[route](createApiServices(clients, config, logger), logger);
     }
     return handler(event);
   };

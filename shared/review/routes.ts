@@ -11,6 +11,11 @@ import {
 } from './model.js';
 import type { ReviewLog, ReviewService } from './service.js';
 
+/** What the routes call. Each function builds them from its environment (config.ts); the local server from its own. */
+export interface ApiServices {
+  review: ReviewService;
+}
+
 /**
  * A route's method and path template, as API Gateway routes it (`{name}` is one path segment). The CDK stack
  * creates the HTTP API's routes from `method` and `template`; the handlers match `path`, derived from it.
@@ -34,13 +39,13 @@ export type RouteName = keyof typeof ROUTES;
 
 const param = (params: Record<string, string>, name: string) => params[name] ?? '';
 
-export const ROUTE_HANDLERS: Record<RouteName, (service: ReviewService, log: ReviewLog) => ApiHandler> = {
-  next: (service, log) =>
+export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: ReviewLog) => ApiHandler> = {
+  next: ({ review: service }, log) =>
     createRoute(
       { path: ROUTES.next.path, response: NextResponse, handle: ({ principal }) => service.next(principal) },
       log,
     ),
-  extend: (service, log) =>
+  extend: ({ review: service }, log) =>
     createRoute(
       {
         path: ROUTES.extend.path,
@@ -49,7 +54,7 @@ export const ROUTE_HANDLERS: Record<RouteName, (service: ReviewService, log: Rev
       },
       log,
     ),
-  decision: (service, log) =>
+  decision: ({ review: service }, log) =>
     createRoute(
       {
         path: ROUTES.decision.path,
@@ -67,7 +72,7 @@ export const ROUTE_HANDLERS: Record<RouteName, (service: ReviewService, log: Rev
       },
       log,
     ),
-  draft: (service, log) =>
+  draft: ({ review: service }, log) =>
     createRoute(
       {
         path: ROUTES.draft.path,
@@ -77,7 +82,7 @@ export const ROUTE_HANDLERS: Record<RouteName, (service: ReviewService, log: Rev
       },
       log,
     ),
-  audit: (service, log) =>
+  audit: ({ review: service }, log) =>
     createRoute(
       {
         path: ROUTES.audit.path,
