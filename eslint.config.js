@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'cdk.out/', 'node_modules/', 'bench/out/', 'coverage/', 'test-results/'] },
+  {
+    ignores: ['dist/', 'web/dist/', 'cdk.out/', 'node_modules/', 'bench/out/', 'coverage/', 'test-results/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,4 +25,18 @@ export default tseslint.config(
     },
   },
   { files: ['shared/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    // The pages: TypeScript checks browser names; draft text must never reach the HTML parser.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-undef': 'off',
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build DOM with web/src/dom.ts: text nodes only.' },
+        { property: 'outerHTML', message: 'Build DOM with web/src/dom.ts: text nodes only.' },
+        { property: 'insertAdjacentHTML', message: 'Build DOM with web/src/dom.ts: text nodes only.' },
+        { object: 'document', property: 'write', message: 'Build DOM with web/src/dom.ts.' },
+      ],
+    },
+  },
 );

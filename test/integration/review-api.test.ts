@@ -1,6 +1,6 @@
 // Issue 5: the review API (local server, same handlers as the functions) against the local pipeline.
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
@@ -15,6 +15,7 @@ import { buildReviewMessage } from '../../shared/pipeline/record.js';
 import * as z from '../../shared/zod.js';
 import {
   clients,
+  drainReviewQueue,
   latest,
   names,
   publisher,
@@ -56,16 +57,7 @@ afterAll(async () => {
 
 // Other files' flagged drafts may still be queued, and a test that failed may leave its own: each test starts
 // with an empty review queue, and each test decides every draft it leases.
-beforeEach(async () => {
-  for (;;) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queues.review, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) break;
-    for (const { ReceiptHandle } of Messages)
-      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.review, ReceiptHandle }));
-  }
-});
+beforeEach(drainReviewQueue);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const enc = encodeURIComponent;

@@ -170,3 +170,15 @@ export async function readObject(key: string): Promise<string> {
 
 export const RISKY_TEXT = 'Magnesium cures depression and enhances SSRIs.';
 export const CLEAN_TEXT = 'Spinach is green and grows well in cool weather.';
+
+/** Deletes every message on the review queue: a test that leases drafts starts from an empty queue. */
+export async function drainReviewQueue(): Promise<void> {
+  for (;;) {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queues.review, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return;
+    for (const { ReceiptHandle } of Messages)
+      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.review, ReceiptHandle }));
+  }
+}
