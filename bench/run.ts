@@ -1,7 +1,7 @@
-// Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, and the
-// local pipeline end to end (bench/e2e.ts). Writes bench/results.json and prints a summary. Exits 0 when a target
-// is missed (results.json says so), 1 on a crash (an end-to-end run that fails counts as one, after the results
-// of the other sections are written).
+// Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, the
+// local pipeline end to end (bench/e2e.ts) and the dashboard's API (bench/dashboard.ts). Writes bench/results.json
+// and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash (an end-to-end or
+// dashboard run that fails counts as one, after the results of the other sections are written).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -18,6 +18,7 @@ import type { DraftFormat } from '../shared/contract.js';
 import { moderateText } from '../shared/engine.js';
 import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
+import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -740,6 +741,15 @@ async function main(): Promise<void> {
     e2e = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 
+  // 6. The dashboard's API (bench/dashboard.ts): /stats and /drafts over 1,000 then 10,000 stored results.
+  const { measureDashboard, dashboardLines } = await import('./dashboard.js');
+  let dashboard: DashboardBenchResult | { error: string };
+  try {
+    dashboard = await measureDashboard();
+  } catch (error) {
+    dashboard = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -753,6 +763,7 @@ async function main(): Promise<void> {
     engine: { throughput, latency10KB: latency, adversarial },
     bundle,
     e2e,
+    dashboard,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -820,6 +831,7 @@ async function main(): Promise<void> {
   );
 
   lines.push('', 'End to end (local pipeline: S3 -> SQS -> function -> DynamoDB)', ...e2eLines(e2e));
+  lines.push('', 'Dashboard API (local review API on dynalite)', ...dashboardLines(dashboard));
 
   const failures = [
     ...Object.entries(perFormat)
@@ -846,6 +858,10 @@ async function main(): Promise<void> {
   if (sink < 0) console.log(sink);
   if ('error' in e2e) {
     console.error('bench: the end-to-end run failed (results of the other sections were written)');
+    process.exitCode = 1;
+  }
+  if ('error' in dashboard) {
+    console.error('bench: the dashboard run failed (results of the other sections were written)');
     process.exitCode = 1;
   }
 }

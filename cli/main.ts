@@ -12,6 +12,7 @@ import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './repo
 
 const USAGE = `Usage: claimscan check <file|dir>... [options]
        claimscan local --watch DIR   (upload drafts to the stack \`npm start\` runs)
+       claimscan upload <file> --publisher ID [--api URL] [--token TOKEN]   (through the API: claimscan upload --help)
 
 Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
 disclaimers and citations that are not in the draft's own reference list.
@@ -149,6 +150,16 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import
   if (command === 'local')
     void import('../local/watch.js').then(async ({ runWatch }) => {
       process.exitCode = await runWatch(rest);
+    });
+  else if (command === 'upload')
+    void import('./upload.js').then(async ({ runUpload }) => {
+      process.exitCode = await runUpload(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        tty: Boolean(process.stdout.isTTY),
+        stderrTty: Boolean(process.stderr.isTTY),
+        env: process.env,
+      });
     });
   else
     process.exitCode = run(

@@ -27,12 +27,28 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 /** The account id local-aws-sqs puts in queue URLs and ARNs. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
+/**
+ * The local pages are served from the local API server (http://127.0.0.1:<its port>) and PUT drafts straight to
+ * s3rver, another port, so another origin. Any 127.0.0.1 port: the API's port is chosen at start. The page
+ * reads the version from the response, so ETag and x-amz-version-id are exposed.
+ */
+export const LOCAL_BUCKET_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>http://${LOCAL_HOST}:*</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedHeader>content-type</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <ExposeHeader>x-amz-version-id</ExposeHeader>
+    <MaxAgeSeconds>300</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 export interface EmulatorOptions {
   /** Persist S3 objects and DynamoDB items under this folder; without it, everything is gone after stop(). */
   dataDir?: string;
   /** Fixed ports (0, the default, picks a free one). */
   ports?: { s3?: number; dynamodb?: number; sqs?: number };
-  /** Buckets to create before S3 accepts requests. */
+  /** Buckets to create (with LOCAL_BUCKET_CORS) before S3 accepts requests. */
   buckets?: readonly string[];
 }
 
@@ -89,11 +105,11 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       port: ports.s3 ?? 0,
       silent: true,
       directory: s3Dir,
-      configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+      configureBuckets: buckets.map((name) => ({ name, configs: [LOCAL_BUCKET_CORS] })),
       // Only path-style requests: with vhost buckets on, s3rver would read "127" as a bucket in some hosts.
       vhostBuckets: false,
     });
-    const s3 = installS3Conformance(s3rver);
+    const s3 = installS3Conformance(s3rver, LOCAL_CREDENTIALS.secretAccessKey);
     const s3Port = (await s3rver.run()).port;
     stops.push(() => closeServer(s3rver.httpServer));
 

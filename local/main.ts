@@ -59,6 +59,7 @@ async function main(): Promise<number> {
     clients: pipeline.clients,
     tableName: pipeline.names.table,
     reviewQueueUrl: pipeline.queues.review,
+    bucket: pipeline.names.bucket,
     port: Number(values['review-port']),
     log: {
       warn: (...args: unknown[]) => log?.write(`[review api] ${args.map(String).join(' ')}\n`),

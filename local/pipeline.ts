@@ -43,14 +43,17 @@ export const LOCAL_CONCURRENCY = 2;
 
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const names = localNames(options.appName);
   const emulators: Emulators = await startEmulators({
+    // Created by s3rver itself, so it gets the CORS rule the local pages need.
+    buckets: [names.bucket],
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     ...(options.ports !== undefined && { ports: options.ports }),
   });
   let runtime: LambdaRuntime | undefined;
   try {
     const clients = createAwsClients(emulators.target);
-    const resources = await createLocalResources(clients, localNames(options.appName), options);
+    const resources = await createLocalResources(clients, names, options);
     const bridge = new S3EventBridge({
       s3: clients.s3,
       sqs: clients.sqs,

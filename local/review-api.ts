@@ -13,6 +13,7 @@ import type { Role } from '../shared/review/model.js';
 import type { RouteName } from '../shared/review/routes.js';
 import { ROUTE_HANDLERS, ROUTES } from '../shared/review/routes.js';
 import type { ReviewLog } from '../shared/review/service.js';
+import { DEFAULT_PAGES_DIR, servePage } from './web-pages.js';
 import { createApiServices } from '../shared/review/config.js';
 
 export interface LocalPrincipal {
@@ -32,11 +33,15 @@ export interface ReviewApiServerOptions {
   clients: AwsClients;
   tableName: string;
   reviewQueueUrl: string;
+  /** The drafts bucket, where POST /uploads presigns; without it uploads answer 500. */
+  bucket?: string;
   /** Default REVIEW_API.leaseSeconds. */
   leaseSeconds?: number;
   /** 0 (default) picks a free port. The server binds 127.0.0.1 only. */
   port?: number;
   principals?: LocalPrincipal[];
+  /** The built web pages to serve (default web/dist); false serves only the API. */
+  pagesDir?: string | false;
   log?: ReviewLog;
 }
 
@@ -123,12 +128,14 @@ function toEvent(
 
 export async function startReviewApiServer(options: ReviewApiServerOptions): Promise<ReviewApiServer> {
   const log: ReviewLog = options.log ?? { warn: console.warn, error: console.error };
+  const pagesDir = options.pagesDir === false ? undefined : (options.pagesDir ?? DEFAULT_PAGES_DIR);
   const services = createApiServices(
     options.clients,
     {
       tableName: options.tableName,
       reviewQueueUrl: options.reviewQueueUrl,
       leaseSeconds: options.leaseSeconds ?? REVIEW_API.leaseSeconds,
+      bucketName: options.bucket,
     },
     log,
   );
@@ -156,6 +163,8 @@ export async function startReviewApiServer(options: ReviewApiServerOptions): Pro
           ([, route]) =>
             route.method === request.method && new RegExp(`^${route.path.source}`).test(url.pathname),
         );
+        if (match === undefined && request.method === 'GET' && pagesDir !== undefined)
+          if (await servePage(pagesDir, url.pathname, response)) return;
         // As API Gateway with a JWT authorizer: no valid token, 401 before any handler runs.
         const auth = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
         const claims = auth?.[1] === undefined ? undefined : byToken.get(auth[1]);
@@ -199,8 +208,20 @@ export async function startReviewApiServer(options: ReviewApiServerOptions): Pro
 /** The URL, the tokens and a first request, for `npm start` to print. */
 export function reviewApiHelp(api: ReviewApiServer): string {
   const tokens = Object.entries(api.tokens).map(([name, token]) => `  ${name.padEnd(10)} ${token}`);
-  return `Review API ${api.url} (loopback only; tokens are new at every start):
+  const page = (file: string, principal: string) =>
+    api.tokens[principal] === undefined
+      ? []
+      : [`  ${file.padEnd(10)} ${api.url}/${file}.html#token=${api.tokens[principal]}`];
+  const pages = [
+    ...page('review', 'reviewer'),
+    ...page('dashboard', 'viewer'),
+    ...page('publisher', 'publisher'),
+  ];
+  return `Pages (each link carries its role's token; open it in a browser):
+${pages.join('\n')}
+Review API ${api.url} (loopback only; tokens are new at every start):
 ${tokens.join('\n')}
   curl -s -X POST ${api.url}/reviews/next -H "authorization: Bearer ${api.tokens.reviewer ?? '<token>'}"
-  curl -s "${api.url}/drafts/<url-encoded documentId>" -H "authorization: Bearer ${api.tokens.publisher ?? '<token>'}"`;
+  curl -s "${api.url}/drafts/<url-encoded documentId>" -H "authorization: Bearer ${api.tokens.publisher ?? '<token>'}"
+  npx claimscan upload <file> --publisher local --api ${api.url} --token ${api.tokens.publisher ?? '<token>'}`;
 }

@@ -3,12 +3,18 @@
 //   the version it reads this way (the local bucket is unversioned: s3rver has no versioning).
 // - Object events name no request; the listener gets the operation (a multipart completion is reported by
 //   s3rver as ObjectCreated:Post) from the request the event was emitted in.
+// - Presigned URLs (query-string SigV4): s3rver checks the access key and the expiry but never computes the
+//   signature, so a PUT with another Content-Type or size than POST /uploads signed would be stored. S3 answers
+//   403 SignatureDoesNotMatch; so does this.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 
 /** The parts of s3rver's Koa context used here (s3rver and Koa ship no types). */
 interface KoaContext {
   method: string;
+  /** The request's path and query string as received. */
+  url: string;
   query: Record<string, unknown>;
   status: number;
   body: unknown;
@@ -49,6 +55,51 @@ const PRECONDITION_FAILED =
   '<Message>At least one of the pre-conditions you specified did not hold</Message>' +
   '<Condition>If-Match</Condition></Error>';
 
+const SIGNATURE_DOES_NOT_MATCH =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
+  '<Message>The request signature we calculated does not match the signature you provided. ' +
+  'Check your key and signing method.</Message></Error>';
+
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+const rfc3986 = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Query-string SigV4 as S3 checks it (payload unsigned, path not encoded again); undefined when not presigned. */
+export function presignedSignatureMatches(
+  method: string,
+  url: string,
+  header: (name: string) => string,
+  secretAccessKey: string,
+): boolean | undefined {
+  const [path = '', search = ''] = url.split('?', 2);
+  const params = new URLSearchParams(search);
+  if (params.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return undefined;
+  const signedHeaders = (params.get('X-Amz-SignedHeaders') ?? '').split(';');
+  const canonicalRequest = [
+    method,
+    path,
+    [...params]
+      .filter(([name]) => name !== 'X-Amz-Signature')
+      .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
+      .sort()
+      .join('&'),
+    ...signedHeaders.map((name) => `${name}:${header(name).trim().replace(/\s+/g, ' ')}`),
+    '',
+    signedHeaders.join(';'),
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const scope = (params.get('X-Amz-Credential') ?? '').split('/').slice(1);
+  const [day = '', region = '', service = ''] = scope;
+  const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, day), region), service), 'aws4_request');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    params.get('X-Amz-Date') ?? '',
+    scope.join('/'),
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
+  return hmac(key, stringToSign).toString('hex') === params.get('X-Amz-Signature');
+}
+
 const unquote = (etag: string) => etag.replace(/^W\//, '').replace(/"/g, '');
 
 function etagMatches(ifMatch: string, etag: string): boolean {
@@ -58,11 +109,26 @@ function etagMatches(ifMatch: string, etag: string): boolean {
     .some((candidate) => candidate === '*' || unquote(candidate) === unquote(etag));
 }
 
-export function installS3Conformance(s3rver: S3rverApp): {
+export function installS3Conformance(
+  s3rver: S3rverApp,
+  /** The emulator's one secret key, which presigned URLs are signed with. */
+  secretAccessKey: string,
+): {
   onObjectEvent(listener: S3ObjectEventListener): void;
 } {
   const request = new AsyncLocalStorage<{ method: string; multipart: boolean }>();
   const middleware: Middleware = async (ctx, next) => {
+    // A CORS preflight carries the URL but never a signature of its own: S3 answers it from the CORS rules.
+    const preflight = ctx.method === 'OPTIONS';
+    if (
+      !preflight &&
+      presignedSignatureMatches(ctx.method, ctx.url, (name) => ctx.get(name), secretAccessKey) === false
+    ) {
+      ctx.status = 403;
+      ctx.type = 'application/xml';
+      ctx.body = SIGNATURE_DOES_NOT_MATCH;
+      return;
+    }
     // s3rver emits events synchronously inside the request, so the listener can see which request it was.
     await request.run({ method: ctx.method, multipart: 'uploadId' in ctx.query }, next);
     const ifMatch = ctx.get('if-match');

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StatsCounters } from '../dashboard/store.js';
 import * as z from '../zod.js';
 import { ENV, MAX_DRAFT_BYTES, Stage } from './resources.js';
 import { ReviewQueue } from './review-queue.js';
@@ -84,6 +85,7 @@ export function createPipelineDeps(
     store: new ResultsStore(clients.db, config.tableName),
     drafts: new DraftBucket(clients.s3),
     reviews: new ReviewQueue(clients.sqs, config.reviewQueueUrl),
+    counters: new StatsCounters(clients.db, config.tableName),
     logger,
     maxDraftBytes: MAX_DRAFT_BYTES,
     now: () => new Date(),

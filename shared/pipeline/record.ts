@@ -1,6 +1,14 @@
 // The results table's item: one per draft version, with the keys that serve the three readers.
 import * as z from '../zod.js';
-import { Claim, DraftErrorCode, ModerationResult, ReviewReason, Verdict } from '../contract.js';
+import {
+  Claim,
+  CLAIM_CATEGORIES,
+  ClaimCategory,
+  DraftErrorCode,
+  ModerationResult,
+  ReviewReason,
+  Verdict,
+} from '../contract.js';
 import type { DraftError } from '../errors.js';
 import type { DraftRef } from './events.js';
 import { PREFIXES, RecordStatus, REVIEW_MESSAGE, TABLE } from './resources.js';
@@ -84,6 +92,14 @@ export const ResultRecord = z.object({
   decidedBy: z.optional(z.string()),
   decidedAt: z.optional(z.iso.datetime()),
   decisionNote: z.optional(z.string()),
+  /** The categories of a flagged draft's non-low claims, so the dashboard counts it from the item alone. */
+  flaggedCategories: z.optional(z.array(ClaimCategory)),
+  /** When the dashboard's counters took the result (shared/dashboard): a redelivery adds them only while absent. */
+  countedAt: z.optional(z.iso.datetime()),
+  /** A delivery's claim to add them, so that two concurrent deliveries do not both add them; it expires. */
+  countingUntil: z.optional(z.iso.datetime()),
+  /** The same for the decision's counters. */
+  decisionCountedAt: z.optional(z.iso.datetime()),
 });
 export type ResultRecord = z.infer<typeof ResultRecord>;
 
@@ -145,6 +161,14 @@ export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
     }));
 }
 
+/** Every category of the non-low claims, once each, in taxonomy order. */
+export function flaggedCategories(claims: readonly Claim[]): ClaimCategory[] {
+  const found = new Set(
+    claims.filter((claim) => claim.riskLevel !== 'low').flatMap((claim) => claim.categories),
+  );
+  return CLAIM_CATEGORIES.filter((category) => found.has(category));
+}
+
 /** An over-estimate of DynamoDB's item size: its JSON in UTF-8 (names and values, plus punctuation). */
 export function estimateItemBytes(item: unknown): number {
   return Buffer.byteLength(JSON.stringify(item), 'utf8');
@@ -161,7 +185,10 @@ export function buildModeratedRecord(
     verdict: result.verdict,
     riskScore: result.riskScore,
     policyVersion: result.policyVersion,
-    ...(status === 'pending_review' && { topClaims: topFlaggedClaims(result.claims) }),
+    ...(status === 'pending_review' && {
+      topClaims: topFlaggedClaims(result.claims),
+      flaggedCategories: flaggedCategories(result.claims),
+    }),
     result,
   };
   if (estimateItemBytes(record) <= TABLE.itemOverflowBytes) return { record };

@@ -92,6 +92,9 @@ export const REVIEW_API = {
   contextChars: 160,
   maxNoteChars: 4_000,
   maxClaimNotes: 200,
+  /** POST /uploads: how long the presigned PUT URL is valid, and the longest file name a publisher may give. */
+  uploadUrlSeconds: 5 * 60,
+  maxUploadNameChars: 200,
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
   claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
@@ -103,12 +106,24 @@ export const REVIEW_API = {
   accessLogRetentionDays: { dev: 14, prod: 365 },
 } as const;
 
+/** The built pages (web/), served from the site's root: the stack's sign-in callbacks and outputs name them. */
+export const WEB = {
+  pages: {
+    review: 'review.html',
+    dashboard: 'dashboard.html',
+    publisher: 'publisher.html',
+    draft: 'draft.html',
+  },
+} as const;
+
 export const ENV = {
   stage: 'CLAIMSCAN_STAGE',
   tableName: 'CLAIMSCAN_TABLE_NAME',
   reviewQueueUrl: 'CLAIMSCAN_REVIEW_QUEUE_URL',
   /** Optional for the review API's functions; REVIEW_API.leaseSeconds when absent. */
   reviewLeaseSeconds: 'CLAIMSCAN_REVIEW_LEASE_SECONDS',
+  /** The drafts bucket, for the upload function only: the others read the bucket a record names. */
+  bucketName: 'CLAIMSCAN_BUCKET_NAME',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',

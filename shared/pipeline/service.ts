@@ -1,5 +1,6 @@
 // What happens to one S3 event record: the pipeline's logic, free of Lambda and of any particular AWS endpoint.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { StatsCounters } from '../dashboard/store.js';
 import { moderateDraft } from '../engine.js';
 import { DraftError } from '../errors.js';
 import type { DraftRef, S3EventRecord } from './events.js';
@@ -14,6 +15,7 @@ export interface PipelineDeps {
   store: ResultsStore;
   drafts: DraftBucket;
   reviews: ReviewQueue;
+  counters: StatsCounters;
   logger: Logger;
   maxDraftBytes: number;
   now: () => Date;
@@ -81,11 +83,14 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
     riskScore: built.record.riskScore,
     failure: built.record.failure,
   });
+  // Counted before the review message goes out, so a draft reaches reviewers only once it is counted.
+  await deps.counters.countResult(built.record, deps.now());
   return { kind: 'recorded', status, reviewSent: await ensureReviewEnqueued(deps, built.record) };
 }
 
 async function duplicate(deps: PipelineDeps, existing: ResultRecord, why: string): Promise<DraftOutcome> {
   deps.logger.info(why, { status: existing.status, recordedVersion: existing.version });
+  if (await deps.counters.countResult(existing, deps.now())) deps.logger.info('Counted a stored result');
   return { kind: 'duplicate', reviewSent: await ensureReviewEnqueued(deps, existing) };
 }
 

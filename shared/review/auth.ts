@@ -41,6 +41,15 @@ export function requireReviewer(principal: Principal): void {
   if (principal.role !== 'reviewer') throw new ReviewApiError('forbidden', 'only reviewers may do this');
 }
 
+/** Uploading: publishers only, into their own prefix; a requested publisher that is not the caller is refused. */
+export function uploadingPublisher(principal: Principal, requested: string | undefined): string {
+  if (principal.role !== 'publisher' || principal.publisherId === undefined)
+    throw new ReviewApiError('forbidden', 'only publishers upload drafts');
+  if (requested !== undefined && requested !== principal.publisherId)
+    throw new ReviewApiError('forbidden', 'a publisher may upload only its own drafts');
+  return principal.publisherId;
+}
+
 /**
  * The publisher whose drafts a read is about. Reviewers and viewers must name it (`?publisherId=`);
  * a publisher reads only its own, so another publisher's id is refused.

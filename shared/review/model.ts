@@ -1,7 +1,7 @@
 // The review API's request and response bodies. Every body in and out is validated against these.
 import * as z from '../zod.js';
 import { Claim, ModerationResult } from '../contract.js';
-import { RecordStatus, REVIEW_API } from '../pipeline/resources.js';
+import { MAX_DRAFT_BYTES, RecordStatus, REVIEW_API } from '../pipeline/resources.js';
 
 export const ROLES = ['reviewer', 'viewer', 'publisher'] as const;
 export const Role = z.enum(ROLES);
@@ -116,3 +116,54 @@ export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Drafts must be UTF-8 (the pipeline refuses anything else), so utf-8 is the only charset accepted. */
+const UPLOAD_CONTENT_TYPES = ['text/plain', 'text/markdown', 'text/html'] as const;
+const UploadContentType = z.string().check(
+  z.regex(/^text\/(plain|markdown|html)(; charset=utf-8)?$/, {
+    message: `expected one of ${UPLOAD_CONTENT_TYPES.join(', ')}, optionally followed by "; charset=utf-8"`,
+  }),
+);
+
+/**
+ * A file name, which becomes the document id: one key segment, so no `/` (nor `\`), no `..`, no control
+ * characters. A publisher uploads to its own prefix only, and the name cannot climb out of it.
+ */
+export const UploadName = z.string().check(
+  z.minLength(1),
+  z.maxLength(REVIEW_API.maxUploadNameChars),
+  z.regex(/^[^/\\\p{Cc}]+$/u, { message: 'a file name has no "/", "\\" or control characters' }),
+  z.refine((name) => !name.includes('..'), { message: 'a file name has no ".."' }),
+);
+
+export const UploadRequest = z.strictObject({
+  name: UploadName,
+  /** Signed into the URL: the PUT must send exactly this Content-Type. */
+  contentType: UploadContentType,
+  /** Signed into the URL: the PUT must send exactly this many bytes. */
+  size: z.number().check(z.int(), z.gte(1), z.lte(MAX_DRAFT_BYTES)),
+  /** When given, it must be the caller's own (the CLI's --publisher is checked here). */
+  publisherId: z.optional(z.string().check(z.minLength(1))),
+});
+export type UploadRequest = z.infer<typeof UploadRequest>;
+
+export const UploadResponse = z.object({
+  uploadUrl: z.url(),
+  method: z.literal('PUT'),
+  /** Send these headers, and no other signed ones, with the PUT. */
+  headers: z.object({ 'content-type': z.string() }),
+  key: z.string(),
+  documentId: z.string(),
+  publisherId: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+export type UploadResponse = z.infer<typeof UploadResponse>;
+
+/** One version's full report: the result (null when the draft could not be moderated) and its risky claims in context. */
+export const ReportResponse = z.object({
+  draft: VersionSummary,
+  text: z.nullable(z.string()),
+  result: z.nullable(ModerationResult),
+  claims: z.array(ClaimInContext),
+});
+export type ReportResponse = z.infer<typeof ReportResponse>;

@@ -1,4 +1,6 @@
 // The review API's routes. Each Lambda function (functions/review-*.ts) serves one; the local server all.
+import type { DashboardService } from '../dashboard/service.js';
+import { DraftListResponse, StatsResponse } from '../dashboard/model.js';
 import type { ApiHandler } from './http.js';
 import { createRoute, parseBody } from './http.js';
 import {
@@ -8,12 +10,18 @@ import {
   DraftResponse,
   LeaseResponse,
   NextResponse,
+  ReportResponse,
+  UploadRequest,
+  UploadResponse,
 } from './model.js';
 import type { ReviewLog, ReviewService } from './service.js';
+import type { UploadService } from './uploads.js';
 
 /** What the routes call. Each function builds them from its environment (config.ts); the local server from its own. */
 export interface ApiServices {
   review: ReviewService;
+  dashboard: DashboardService;
+  uploads: UploadService;
 }
 
 /**
@@ -34,12 +42,34 @@ export const ROUTES = {
   decision: route('POST', '/drafts/{documentId}/versions/{version}/decision'),
   draft: route('GET', '/drafts/{documentId}'),
   audit: route('GET', '/drafts/{documentId}/versions/{version}/audit'),
+  stats: route('GET', '/stats'),
+  list: route('GET', '/drafts'),
+  upload: route('POST', '/uploads'),
+  report: route('GET', '/drafts/{documentId}/versions/{version}/report'),
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
 const param = (params: Record<string, string>, name: string) => params[name] ?? '';
 
 export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: ReviewLog) => ApiHandler> = {
+  stats: ({ dashboard }, log) =>
+    createRoute(
+      {
+        path: ROUTES.stats.path,
+        response: StatsResponse,
+        handle: ({ principal, query }) => dashboard.stats(principal, query),
+      },
+      log,
+    ),
+  list: ({ dashboard }, log) =>
+    createRoute(
+      {
+        path: ROUTES.list.path,
+        response: DraftListResponse,
+        handle: ({ principal, query }) => dashboard.list(principal, query),
+      },
+      log,
+    ),
   next: ({ review: service }, log) =>
     createRoute(
       { path: ROUTES.next.path, response: NextResponse, handle: ({ principal }) => service.next(principal) },
@@ -89,6 +119,29 @@ export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: Revi
         response: AuditResponse,
         handle: ({ principal, params, query }) =>
           service.audit(principal, {
+            documentId: param(params, 'documentId'),
+            version: param(params, 'version'),
+            ...(query.publisherId !== undefined && { publisherId: query.publisherId }),
+          }),
+      },
+      log,
+    ),
+  upload: ({ uploads }, log) =>
+    createRoute(
+      {
+        path: ROUTES.upload.path,
+        response: UploadResponse,
+        handle: ({ principal, event }) => uploads.upload(principal, parseBody(event, UploadRequest)),
+      },
+      log,
+    ),
+  report: ({ review: service }, log) =>
+    createRoute(
+      {
+        path: ROUTES.report.path,
+        response: ReportResponse,
+        handle: ({ principal, params, query }) =>
+          service.report(principal, {
             documentId: param(params, 'documentId'),
             version: param(params, 'version'),
             ...(query.publisherId !== undefined && { publisherId: query.publisherId }),

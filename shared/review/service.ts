@@ -14,6 +14,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModerationResult } from '../contract.js';
+import { StatsCounters } from '../dashboard/store.js';
 import {
   auditSk,
   auditSkPrefix,
@@ -39,6 +40,7 @@ import type {
   LeaseResponse,
   NextResponse,
   Principal,
+  ReportResponse,
   VersionSummary,
 } from './model.js';
 import { AuditEntry as AuditEntrySchema, DECISION_STATUS } from './model.js';
@@ -101,10 +103,12 @@ function parseDraftPk(pk: string): { publisherId: string; documentId: string } |
 
 export class ReviewService {
   private readonly store: ResultsStore;
+  private readonly counters: StatsCounters;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ReviewDeps) {
     this.store = new ResultsStore(deps.db, deps.tableName);
+    this.counters = new StatsCounters(deps.db, deps.tableName);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -173,7 +177,9 @@ export class ReviewService {
       if (!isConditionFailure(error)) throw error;
       const current = await this.store.get(key);
       if (current !== undefined && current.status !== PENDING) {
-        // Decided already (its own delete failed, or a duplicate message): nothing left to review.
+        // Decided already (its delete failed or was skipped, or a duplicate message): nothing left to review,
+        // but the decision may still be owed to the dashboard's counters.
+        await this.counters.countDecision(current, now);
         await this.deleteMessage(receiptHandle, messageId);
       }
       // Otherwise someone else holds a live lease (a duplicate message) or the item is missing: leave it hidden.
@@ -227,7 +233,7 @@ export class ReviewService {
 
   /**
    * The decision: one conditional UpdateItem (still pending, lease live and the caller's), then the audit
-   * item (written once, never overwritten), then the message is deleted.
+   * item (written once, never overwritten), then the dashboard's counters, then the message is deleted.
    */
   async decide(principal: Principal, ref: VersionRef, request: DecisionRequest): Promise<DecisionResponse> {
     requireReviewer(principal);
@@ -304,7 +310,7 @@ export class ReviewService {
       });
       throw error;
     }
-    await this.deleteMessage(lease.receiptHandle, lease.messageId);
+    if (await this.countDecision(record, now)) await this.deleteMessage(lease.receiptHandle, lease.messageId);
     return { draft: summarize(record), audit: entry };
   }
 
@@ -315,6 +321,27 @@ export class ReviewService {
     const [latest] = history;
     if (latest === undefined) throw new ReviewApiError('not_found', 'no such draft');
     return { latest: summarize(latest), history: history.map(summarize) };
+  }
+
+  /**
+   * One version's full report, for its publisher (or a reviewer or viewer naming it). 404 until the pipeline
+   * has recorded the version: clients poll. A failed version has no result, only the summary's failure.
+   */
+  async report(principal: Principal, ref: VersionRef): Promise<ReportResponse> {
+    const owner = readablePublisher(principal, ref.publisherId);
+    const history = await this.store.history(draftPk(owner, ref.documentId));
+    // Newest first: the same bytes uploaded again to an unversioned bucket keep their ETag, hence the version.
+    const record = history.find((candidate) => candidate.version === ref.version);
+    if (record === undefined) throw new ReviewApiError('not_found', 'no result for this draft version yet');
+    if (record.result === undefined)
+      return { draft: summarize(record), text: null, result: null, claims: [] };
+    const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
+    return {
+      draft: summarize(record),
+      text,
+      result,
+      claims: flaggedClaimsInContext(text, result.claims, REVIEW_API.contextChars),
+    };
   }
 
   /** A version's audit entries, oldest first. */
@@ -362,6 +389,21 @@ export class ReviewService {
     const current = await this.store.get(key);
     if (current === undefined) return new ReviewApiError('not_found', 'no such draft version');
     return new ReviewApiError('conflict', message, { current: summarize(current) });
+  }
+
+  /** False when it failed: the message is then kept, so that `next` meets it again and counts the decision. */
+  private async countDecision(record: ResultRecord, now: Date): Promise<boolean> {
+    try {
+      await this.counters.countDecision(record, now);
+      return true;
+    } catch (error) {
+      this.deps.log.error('Decision recorded but not counted yet; its review message is kept to retry', {
+        pk: record.pk,
+        sk: record.sk,
+        error: String(error),
+      });
+      return false;
+    }
   }
 
   private async deleteMessage(receiptHandle: string, messageId: string): Promise<void> {

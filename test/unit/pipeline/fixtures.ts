@@ -221,10 +221,46 @@ export class FakeTable {
     return { Items: structuredClone(items) };
   };
 
+  /** The dashboard's counter items (`ADD` updates), by `pk|sk`. */
+  readonly counters = new Map<string, Record<string, number>>();
+
   update = (input: UpdateCommandInput) => {
+    const names = input.ExpressionAttributeNames ?? {};
+    const values = input.ExpressionAttributeValues ?? {};
+    const expression = input.UpdateExpression ?? '';
+    if (expression.startsWith('ADD ')) {
+      const key = itemKey(input.Key);
+      const counters = this.counters.get(key) ?? {};
+      for (const [name = '', value = ''] of expression
+        .slice('ADD '.length)
+        .split(', ')
+        .map((part) => part.split(' '))) {
+        const attribute = names[name] ?? name;
+        counters[attribute] = (counters[attribute] ?? 0) + Number(values[value]);
+      }
+      this.counters.set(key, counters);
+      return {};
+    }
+    // The claim and the markers: `SET <name> = <value>` (REMOVE <claim>), on an existing item, once.
+    const set = /^SET (\w+) = (:\w+)(?: REMOVE (\w+))?$/.exec(expression);
+    if (set === null) throw new Error(`test bug: unexpected update ${expression}`);
+    const [, name = '', value = '', removed] = set;
     const item = this.items.get(itemKey(input.Key));
-    if (item === undefined || item.reviewEnqueuedAt !== undefined) throw conditionFailed();
-    item.reviewEnqueuedAt = input.ExpressionAttributeValues?.[':at'];
+    if (item === undefined) throw conditionFailed();
+    // A claim holds while it has not expired; a marker is set once.
+    const allowed =
+      name === 'countingUntil'
+        ? item.countedAt === undefined &&
+          (item.countingUntil === undefined || String(item.countingUntil) < String(values[':now']))
+        : item[name] === undefined;
+    if (!allowed) throw conditionFailed();
+    item[name] = values[value];
+    if (removed !== undefined) delete item[removed];
     return {};
   };
+
+  /** The day item of `STATS#ALL` or `STATS#PUB#<id>`. */
+  counter(pk: string, day: string): Record<string, number> | undefined {
+    return this.counters.get(`${pk}|DAY#${day}`);
+  }
 }

@@ -191,7 +191,11 @@ describe('moderate handler', () => {
   it('treats a redelivered event as done: no download, no second write, no second review message', async () => {
     const ref = draftRef();
     const { record } = buildModeratedRecord(ref, moderationResult(), '2026-05-04T10:00:01.000Z');
-    table.seed({ ...record, reviewEnqueuedAt: '2026-05-04T10:00:02.000Z' });
+    table.seed({
+      ...record,
+      reviewEnqueuedAt: '2026-05-04T10:00:02.000Z',
+      countedAt: '2026-05-04T10:00:02.000Z',
+    });
 
     const response = await run(uploadMessage({ key: ref.key }));
 
@@ -199,6 +203,7 @@ describe('moderate handler', () => {
     expect(s3).toHaveReceivedCommandTimes(HeadObjectCommand, 0);
     expect(db).toHaveReceivedCommandTimes(PutCommand, 0);
     expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    expect(table.counters.size).toBe(0);
   });
 
   it('processes the same event twice in a row exactly once in effect', async () => {
@@ -220,10 +225,11 @@ describe('moderate handler', () => {
       new DraftError('too_large', 'too large'),
       '2026-05-04T10:00:01.000Z',
     );
-    // The first read sees nothing; the concurrent delivery writes before this one's put.
+    // The first read sees nothing; the concurrent delivery writes before this one's put, and is counting it.
+    const claimed = { ...winner, countingUntil: new Date(Date.now() + 30_000).toISOString() };
     db.on(GetCommand)
       .callsFakeOnce(() => {
-        table.seed(winner);
+        table.seed(claimed);
         return {};
       })
       .callsFake(table.get);
@@ -232,7 +238,9 @@ describe('moderate handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(db).toHaveReceivedCommandTimes(PutCommand, 1);
-    expect(table.records()).toEqual([winner]);
+    expect(table.records()).toEqual([claimed]);
+    // The winner's claim stands: this delivery adds nothing to the counters.
+    expect(table.counters.size).toBe(0);
   });
 
   it('records an older version that arrives after a newer one without touching the newer result', async () => {
@@ -247,6 +255,7 @@ describe('moderate handler', () => {
 
     await run(uploadMessage(newer));
     const newerItem = structuredClone(table.records()[0]);
+    const updatesBefore = db.commandCalls(UpdateCommand).length;
     const response = await run(uploadMessage(older));
 
     expect(response.batchItemFailures).toEqual([]);
@@ -259,7 +268,8 @@ describe('moderate handler', () => {
     expect(records.map((record) => record.versionId)).toEqual(['v2', 'v1']);
     // "Latest" is the highest sort key: still the newer version, unchanged.
     expect(records[0]).toEqual(newerItem);
-    expect(db).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    const olderUpdates = db.commandCalls(UpdateCommand).slice(updatesBefore);
+    expect(olderUpdates.filter((call) => call.args[0].input.Key?.sk === newerItem?.sk)).toEqual([]);
   });
 
   it('does not moderate or review again the same bytes uploaded as a new version', async () => {
@@ -399,6 +409,84 @@ describe('moderate handler', () => {
       ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(reviewEnqueuedAt)',
     });
     expect(table.records()[0]?.reviewEnqueuedAt).toEqual(expect.any(String));
+  });
+
+  it("adds each result once to its day's counters, for everyone and for its publisher", async () => {
+    const risky = upload({ key: 'drafts/acme/magnesium.txt', versionId: 'm1' }, RISKY_TEXT);
+    const clean = upload({ key: 'drafts/acme/spinach.txt', versionId: 's1' }, CLEAN_TEXT);
+    const huge = uploadMessage({ key: 'drafts/acme/huge.md', size: MAX_DRAFT_BYTES + 1 });
+
+    await run(uploadMessage(risky), uploadMessage(clean), huge);
+    // Every message delivered again: nothing is counted twice.
+    await run(uploadMessage(risky), uploadMessage(clean), huge);
+
+    const flagged = recordFor('magnesium.txt');
+    const categories = flagged?.flaggedCategories ?? [];
+    expect(categories.length).toBeGreaterThan(0);
+    const missing = (flagged?.result?.disclaimers ?? []).filter((d) => d.required && d.status === 'missing');
+    expect(missing.length).toBeGreaterThan(0);
+    const day = flagged?.processedAt.slice(0, 10) ?? '';
+    const expected = {
+      processed: 3,
+      passed: 1,
+      flagged: 1,
+      failed: 1,
+      ...Object.fromEntries(categories.map((category) => [`cat#${category}`, 1])),
+      ...Object.fromEntries(missing.map((disclaimer) => [`missing#${disclaimer.id}`, 1])),
+    };
+    expect(table.counter('STATS#ALL', day)).toEqual(expected);
+    expect(table.counter('STATS#PUB#acme', day)).toEqual(expected);
+    for (const record of table.records()) {
+      expect(record.countedAt).toEqual(expect.any(String));
+      expect(record.countingUntil).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['no claim (the put succeeded, then the function crashed)', undefined],
+    ['an expired claim (the function crashed while counting)', '2026-05-04T10:00:31.000Z'],
+  ])('counts a stored result on redelivery when it has %s, then marks it', async (_case, countingUntil) => {
+    const ref = draftRef();
+    const { record } = buildModeratedRecord(ref, moderationResult(), '2026-05-04T10:00:01.000Z');
+    table.seed({ ...record, ...(countingUntil !== undefined && { countingUntil }) });
+
+    const response = await run(uploadMessage({ key: ref.key }));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(table.counter('STATS#ALL', '2026-05-04')).toMatchObject({ processed: 1, flagged: 1 });
+    expect(table.records()[0]).toMatchObject({ countedAt: expect.any(String) });
+    expect(table.records()[0]?.countingUntil).toBeUndefined();
+    // Counted before the review message went out.
+    const [claim] = db.commandCalls(UpdateCommand);
+    const [send] = sqs.commandCalls(SendMessageCommand);
+    if (claim === undefined || send === undefined) throw new Error('expected a claim and a review send');
+    expect(claim.calledBefore(send)).toBe(true);
+  });
+
+  it('retries a message whose counter updates fail, and counts it once on the retry', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    // The claim succeeds; both scopes' ADDs fail.
+    db.on(UpdateCommand)
+      .callsFakeOnce(table.update)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .callsFake(table.update);
+    const message = uploadMessage({ key: 'drafts/acme/huge.md', size: MAX_DRAFT_BYTES + 1 });
+
+    const first = await run(message);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: message.messageId }]);
+    expect(recordFor('huge.md')?.countedAt).toBeUndefined();
+
+    // The failed delivery's claim has to expire before the retry counts (SQS retries after the function's timeout).
+    const claimed = recordFor('huge.md');
+    if (claimed === undefined) throw new Error('expected the record');
+    table.seed({ ...claimed, countingUntil: '2000-01-01T00:00:00.000Z' });
+    const retried = await run(message);
+
+    expect(retried.batchItemFailures).toEqual([]);
+    const day = claimed.processedAt.slice(0, 10);
+    expect(table.counter('STATS#PUB#acme', day)).toEqual({ processed: 1, failed: 1 });
+    expect(recordFor('huge.md')?.countedAt).toEqual(expect.any(String));
   });
 
   it('reports only the failing message of a batch', async () => {

@@ -1,0 +1,210 @@
+// `claimscan upload <file> --publisher ID`: the publisher's page from the command line. Asks the API for a
+// presigned URL, PUTs the draft to S3 with a progress bar, waits for the pipeline's result, prints the report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DraftErrorRecord } from '../shared/contract.js';
+import { MAX_DRAFT_BYTES } from '../shared/pipeline/resources.js';
+import type { ReportResponse } from '../shared/review/model.js';
+import * as z from '../shared/zod.js';
+import { ApiClient, ApiError, putDraft } from './api-client.js';
+import { COLOURS, formatError, formatResult, PLAIN } from './report.js';
+
+export const UPLOAD_USAGE = `Usage: claimscan upload <file> --publisher ID [--api URL] [--token TOKEN] [--timeout S] [--json] [--no-color]
+
+Uploads a draft through the claimscan API (local mode or a deployed stack), waits for its result and prints
+the report, as \`claimscan check\` does.
+  --publisher ID   the publisher the token belongs to (the API refuses any other)
+  --api URL        the API (default: $CLAIMSCAN_API_URL)
+  --token TOKEN    a publisher's bearer token (default: $CLAIMSCAN_TOKEN)
+  --timeout S      seconds to wait for the result (default 120)
+  --json           print the result as JSON (one line) and nothing else on stdout
+  --no-color       plain output even on a terminal
+
+Exit codes: 0 the draft passes, 1 it needs review, 2 a usage, upload or moderation error.`;
+
+export const CONTENT_TYPES: Record<string, string> = {
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.markdown': 'text/markdown',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+};
+
+const UploadOptions = z.object({
+  file: z.string().check(z.minLength(1, { message: 'no file given' })),
+  publisher: z.string().check(z.minLength(1, { message: '--publisher is required' })),
+  api: z.url({ message: '--api (or CLAIMSCAN_API_URL) must be the API URL' }),
+  token: z.string().check(z.minLength(1, { message: '--token (or CLAIMSCAN_TOKEN) is required' })),
+  timeoutSeconds: z.coerce.number().check(z.positive({ message: '--timeout must be a positive number' })),
+  json: z.boolean(),
+  color: z.boolean(),
+});
+export type UploadOptions = z.infer<typeof UploadOptions>;
+
+/** The options, or the usage error to print. */
+export function parseUploadArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { options: UploadOptions } | { error: string } | { help: true } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      allowNegative: true,
+      options: {
+        publisher: { type: 'string' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        color: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  if (positionals.length > 1) return { error: 'upload takes one file' };
+  const options = UploadOptions.safeParse({
+    file: positionals[0] ?? '',
+    publisher: values.publisher ?? '',
+    api: values.api ?? env.CLAIMSCAN_API_URL ?? '',
+    token: values.token ?? env.CLAIMSCAN_TOKEN ?? '',
+    timeoutSeconds: values.timeout ?? '120',
+    json: values.json ?? false,
+    color: values.color ?? true,
+  });
+  if (!options.success) return { error: options.error.issues.map((issue) => issue.message).join('; ') };
+  return { options: options.data };
+}
+
+export interface UploadIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** stdout is a terminal: colour. */
+  tty: boolean;
+  /** stderr is a terminal: a redrawn progress bar rather than lines. */
+  stderrTty: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Between polls of the report; 1 s. */
+  pollMs?: number;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** A bar redrawn in place on a terminal; elsewhere a line at each quarter. */
+function progressBar(stderr: NodeJS.WritableStream, tty: boolean) {
+  let lastQuarter = -1;
+  return (sent: number, total: number) => {
+    const ratio = total === 0 ? 1 : sent / total;
+    if (tty) {
+      const width = 30;
+      const filled = Math.round(ratio * width);
+      stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${kb(sent)} / ${kb(total)} ${Math.round(ratio * 100)}%`,
+      );
+      if (sent === total) stderr.write('\n');
+      return;
+    }
+    const quarter = Math.floor(ratio * 4);
+    if (quarter === lastQuarter) return;
+    lastQuarter = quarter;
+    stderr.write(`uploaded ${sent} of ${total} bytes (${Math.round(ratio * 100)}%)\n`);
+  };
+}
+
+export async function runUpload(argv: readonly string[], io: UploadIo): Promise<number> {
+  const { stdout, stderr } = io;
+  const parsed = parseUploadArgs(argv, io.env);
+  if ('help' in parsed) {
+    stdout.write(`${UPLOAD_USAGE}\n`);
+    return 0;
+  }
+  if ('error' in parsed) {
+    stderr.write(`claimscan: ${parsed.error}\n\n${UPLOAD_USAGE}\n`);
+    return 2;
+  }
+  const { options } = parsed;
+  const fail = (message: string) => {
+    stderr.write(`claimscan: ${message}\n`);
+    return 2;
+  };
+  const contentType = CONTENT_TYPES[path.extname(options.file).toLowerCase()];
+  if (contentType === undefined)
+    return fail(`${options.file}: expected one of ${Object.keys(CONTENT_TYPES).join(', ')}`);
+  const stat = fs.statSync(options.file, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile()) return fail(`no such file: ${options.file}`);
+  // Refused before reading: the pipeline would record it as too large anyway.
+  if (stat.size > MAX_DRAFT_BYTES)
+    return fail(`${options.file} is ${stat.size} bytes; the limit is ${MAX_DRAFT_BYTES} bytes`);
+  const bytes = fs.readFileSync(options.file);
+
+  const api = new ApiClient(options.api, options.token);
+  let report: ReportResponse | undefined;
+  try {
+    const upload = await api.requestUpload({
+      name: path.basename(options.file),
+      contentType: `${contentType}; charset=utf-8`,
+      size: bytes.byteLength,
+      publisherId: options.publisher,
+    });
+    stderr.write(`Uploading ${options.file} to ${upload.key}\n`);
+    const version = await putDraft(upload, bytes, progressBar(stderr, io.stderrTty));
+    report = await waitForReport(api, upload.documentId, version, options.timeoutSeconds, io);
+    if (report === undefined)
+      return fail(
+        `no result for ${upload.documentId} (version ${version}) after ${options.timeoutSeconds} s`,
+      );
+  } catch (error) {
+    if (error instanceof ApiError) return fail(`${error.message} (${error.code})`);
+    return fail(String(error instanceof Error ? error.message : error));
+  }
+
+  const colour = io.tty && options.color && !options.json && !io.env.NO_COLOR ? COLOURS : PLAIN;
+  const { draft, result } = report;
+  if (result === null) {
+    const record = DraftErrorRecord.parse({
+      source: draft.key,
+      error: draft.failure ?? {
+        code: 'unreadable',
+        message: `the draft was not moderated (${draft.status})`,
+      },
+    });
+    stdout.write(options.json ? `${JSON.stringify(record)}\n` : `${formatError(record, colour)}\n`);
+    return 2;
+  }
+  stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatResult(result, colour)}\n`);
+  return result.verdict === 'review' ? 1 : 0;
+}
+
+/** Polls the report route until the pipeline has recorded the version, with a status line on stderr. */
+async function waitForReport(
+  api: ApiClient,
+  documentId: string,
+  version: string,
+  timeoutSeconds: number,
+  io: UploadIo,
+): Promise<ReportResponse | undefined> {
+  const started = Date.now();
+  const deadline = started + timeoutSeconds * 1000;
+  for (let poll = 0; ; poll++) {
+    const report = await api.report(documentId, version);
+    const waited = Math.round((Date.now() - started) / 1000);
+    if (report !== undefined) {
+      if (io.stderrTty && poll > 0) io.stderr.write('\n');
+      io.stderr.write(`Moderated: ${report.draft.status} (after ${waited} s)\n`);
+      return report;
+    }
+    if (Date.now() >= deadline) {
+      if (io.stderrTty && poll > 0) io.stderr.write('\n');
+      return undefined;
+    }
+    if (io.stderrTty) io.stderr.write(`\rWaiting for the result... ${waited} s`);
+    else if (poll % 10 === 0) io.stderr.write(`Waiting for the result (${waited} s)\n`);
+    await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 1000));
+  }
+}
