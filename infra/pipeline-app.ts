@@ -10,7 +10,7 @@ export const PipelineContext = z.object({
   /** Prefix of every physical name; lets two copies of the pipeline share an account. */
   appName: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), APP_NAME),
   alarmEmail: z.optional(z.email()),
-  /** The review page's URL (the app client's callback); the stack's local default until the page is hosted. */
+  /** An extra origin for the pages (e.g. a custom domain or a dev server): a sign-in callback and a CORS origin. */
   reviewPageUrl: z.optional(z.url()),
 });
 export type PipelineContext = z.infer<typeof PipelineContext>;

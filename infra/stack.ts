@@ -34,6 +34,7 @@ import {
   TABLE,
   tableIndexes,
   queueDefinitions,
+  WEB,
 } from '../shared/pipeline/resources.js';
 import type { QueueDefinition, Stage } from '../shared/pipeline/resources.js';
 import { ROUTES } from '../shared/review/routes.js';
@@ -46,16 +47,17 @@ import {
   moderateAfterBundlingCommands,
   PROJECT_ROOT,
 } from './bundling.js';
-
-/** The app client's callback until the review page is hosted; Cognito allows plain http only for localhost. */
-export const REVIEW_PAGE_LOCAL_URL = 'http://localhost/';
+import { WebHosting } from './web-hosting.js';
 
 export interface PipelineStackProps extends StackProps {
   stage: Stage;
   appName: string;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
-  /** Where the review page is served: the app client's callback and sign-out URLs. */
+  /**
+   * Pages served elsewhere too (say a dev server on localhost, the only plain http Cognito allows): extra
+   * callback and sign-out URLs, and their origins may call the API and upload drafts.
+   */
   reviewPageUrls?: string[];
 }
 
@@ -67,8 +69,6 @@ export class PipelineStack extends Stack {
     const prod = stage === 'prod';
     // Dev stacks are disposable; production data outlives the stack.
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    // The page is not hosted yet: until it is, sign-in returns to the local review server.
-    const reviewPageUrls = props.reviewPageUrls ?? [REVIEW_PAGE_LOCAL_URL];
 
     // --- Storage ----------------------------------------------------------------------------------------------
     const secureBucket = {
@@ -188,6 +188,13 @@ export class PipelineStack extends Stack {
       retention: MODERATE_FUNCTION.logRetentionDays[stage],
       removalPolicy,
     });
+    // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and a deleted draft would
+    // look like a permissions fault. No s3:prefix condition: GetObject's 404-or-403 check has no prefix to match.
+    const listDraftKeys = new iam.PolicyStatement({
+      sid: 'ListDraftKeys',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+    });
     // An explicit role: only the grants below, no managed policies.
     const role = new iam.Role(this, 'ModerateRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -201,6 +208,7 @@ export class PipelineStack extends Stack {
         resources: [bucket.arnForObjects(`${PREFIXES.drafts}*`)],
       }),
     );
+    role.addToPolicy(listDraftKeys);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteReports',
@@ -299,7 +307,42 @@ export class PipelineStack extends Stack {
     ] as const) {
       new cognito.CfnUserPoolGroup(this, id, { userPoolId: userPool.userPoolId, groupName });
     }
-    // The review page (not hosted yet): a public client, authorization code with PKCE, no implicit flow.
+    // Managed login (the pages' sign-in); a prefix must be unique in the region, hence the account.
+    const signInDomain = userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: `${names.stack}-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
+    // --- Web pages (issue 5) ----------------------------------------------------------------------------------
+    // The API's and the drafts bucket's CORS name the distribution, so the CSP cannot name them back (a
+    // dependency cycle): it allows their endpoints in this region instead.
+    const web = new WebHosting(this, 'Web', {
+      bucketProps: secureBucket,
+      accessLogs,
+      connectSources: [
+        signInDomain.baseUrl(),
+        `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+        `https://*.s3.${this.region}.${this.urlSuffix}`,
+      ],
+      retainPages: prod,
+      logRetention: MODERATE_FUNCTION.logRetentionDays[stage],
+    });
+    const pageUrls = [
+      `${web.origin}/`,
+      ...Object.values(WEB.pages).map((page) => web.url(page)),
+      ...(props.reviewPageUrls ?? []),
+    ];
+    const pageOrigins = [web.origin, ...(props.reviewPageUrls ?? []).map((url) => new URL(url).origin)];
+    // The publisher page uploads drafts with a presigned PUT; x-amz-* covers the SDK's checksum headers.
+    bucket.addCorsRule({
+      allowedOrigins: pageOrigins,
+      allowedMethods: [s3.HttpMethods.PUT],
+      allowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+      exposedHeaders: ['ETag', 'x-amz-version-id'],
+      maxAge: 3600,
+    });
+
+    // The pages: a public client, authorization code with PKCE, no implicit flow.
     // The page sends the ID token: Cognito puts custom attributes (publisherId) in ID tokens, not access tokens.
     const pageClient = userPool.addClient('ReviewPageClient', {
       userPoolClientName: `${names.reviewApi}-page`,
@@ -314,8 +357,8 @@ export class PipelineStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
-        callbackUrls: reviewPageUrls,
-        logoutUrls: reviewPageUrls,
+        callbackUrls: pageUrls,
+        logoutUrls: pageUrls,
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: new cognito.ClientAttributes()
@@ -325,17 +368,29 @@ export class PipelineStack extends Stack {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
+    // Managed login shows nothing for a client without a style: Cognito's default one.
+    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: userPool.userPoolId,
+      clientId: pageClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
 
     // One function per route (functions/review-<route>.ts). What each calls, from shared/review/service.ts:
     // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease) and GetItem (on a lost
     //   condition), sqs:DeleteMessage (a message whose version is already decided); s3:GetObject and
-    //   GetObjectVersion on drafts/* (the draft's text), s3:GetObject on reports/* (an overflowed result).
+    //   GetObjectVersion on drafts/* (the draft's text) with s3:ListBucket (so a deleted draft is a 404),
+    //   s3:GetObject on reports/* (an overflowed result).
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
     // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
     //   sqs:DeleteMessage.
     // - draft: dynamodb:Query (the draft's history).
     // - audit: dynamodb:Query (audit entries, then the history when there are none).
-    // None needs the bucket's name: a record names its own bucket.
+    // - upload: s3:PutObject on drafts/* only, for its presigned URLs, which carry the role's permission; the
+    //   only one given the bucket's name. The others read the bucket a record names.
+    // - report: dynamodb:Query (the history, for the version); the draft's text and an overflowed result, as next.
+    // - stats: dynamodb:Query on the table (the window's counter items) and on byStatus (the oldest pending
+    //   draft); sqs:GetQueueAttributes (the backlog). list: dynamodb:Query on the two indexes only.
+    // - next and decision also add a decision to the counter items: the UpdateItem they already have.
     const readDrafts = new iam.PolicyStatement({
       sid: 'ReadDrafts',
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
@@ -346,11 +401,27 @@ export class PipelineStack extends Stack {
       actions: ['s3:GetObject'],
       resources: [bucket.arnForObjects(`${PREFIXES.reports}*`)],
     });
+    const writeDrafts = new iam.PolicyStatement({
+      sid: 'WriteDrafts',
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${PREFIXES.drafts}*`)],
+    });
+    const objectPrefixes = new Map([
+      [readDrafts, PREFIXES.drafts],
+      [readReports, PREFIXES.reports],
+      [writeDrafts, PREFIXES.drafts],
+    ]);
     const tableAccess = (...actions: string[]) =>
       new iam.PolicyStatement({
         sid: 'Results',
         actions: actions.map((action) => `dynamodb:${action}`),
         resources: [table.tableArn],
+      });
+    const indexQuery = (...indexes: string[]) =>
+      new iam.PolicyStatement({
+        sid: 'ResultsIndexes',
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
       });
     const reviewQueueAccess = (...actions: string[]) =>
       new iam.PolicyStatement({
@@ -358,13 +429,17 @@ export class PipelineStack extends Stack {
         actions: actions.map((action) => `sqs:${action}`),
         resources: [reviewQueue.queueArn],
       });
-    const reviewRoutes: Record<RouteName, { description: string; statements: iam.PolicyStatement[] }> = {
+    const reviewRoutes: Record<
+      RouteName,
+      { description: string; statements: iam.PolicyStatement[]; environment?: Record<string, string> }
+    > = {
       next: {
         description: 'Leases the next flagged draft to a reviewer',
         statements: [
           reviewQueueAccess('ReceiveMessage', 'DeleteMessage'),
           tableAccess('GetItem', 'UpdateItem'),
           readDrafts,
+          listDraftKeys,
           readReports,
         ],
       },
@@ -378,11 +453,32 @@ export class PipelineStack extends Stack {
       },
       draft: { description: "Reads a draft's latest result and history", statements: [tableAccess('Query')] },
       audit: { description: "Reads a draft version's audit trail", statements: [tableAccess('Query')] },
+      upload: {
+        description: "Presigns a publisher's draft upload",
+        statements: [writeDrafts],
+        environment: { [ENV.bucketName]: bucket.bucketName },
+      },
+      report: {
+        description: "Reads a draft version's full report",
+        statements: [tableAccess('Query'), readDrafts, listDraftKeys, readReports],
+      },
+      stats: {
+        description: "Reads the dashboard's counts, durations and review backlog",
+        statements: [
+          tableAccess('Query'),
+          indexQuery(TABLE.indexes.byStatus.name),
+          reviewQueueAccess('GetQueueAttributes'),
+        ],
+      },
+      list: {
+        description: 'Lists drafts newest first, by status or publisher',
+        statements: [indexQuery(TABLE.indexes.byStatus.name, TABLE.indexes.byPublisher.name)],
+      },
     };
     const reviewFunctions = {} as Record<RouteName, NodejsFunction>;
-    for (const [route, { description, statements }] of Object.entries(reviewRoutes) as Array<
-      [RouteName, (typeof reviewRoutes)[RouteName]]
-    >) {
+    for (const [route, { description, statements, environment = {} }] of Object.entries(
+      reviewRoutes,
+    ) as Array<[RouteName, (typeof reviewRoutes)[RouteName]]>) {
       const id = `Review${route[0]?.toUpperCase()}${route.slice(1)}`;
       const functionName = `${names.reviewFunctionPrefix}${route}`;
       const functionLogs = new logs.LogGroup(this, `${id}Logs`, {
@@ -396,13 +492,11 @@ export class PipelineStack extends Stack {
       });
       functionLogs.grantWrite(functionRole);
       for (const statement of statements) functionRole.addToPolicy(statement);
-      if (statements.includes(readDrafts)) {
-        for (const prefix of [PREFIXES.drafts, PREFIXES.reports]) {
-          Validations.of(functionRole).acknowledge({
-            id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-            reason: `Object keys are not known in advance; read access is limited to the ${prefix} prefix.`,
-          });
-        }
+      for (const prefix of new Set(statements.flatMap((statement) => objectPrefixes.get(statement) ?? []))) {
+        Validations.of(functionRole).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+          reason: `Object keys are not known in advance; access is limited to the ${prefix} prefix.`,
+        });
       }
       reviewFunctions[route] = new NodejsFunction(this, id, {
         functionName,
@@ -422,6 +516,7 @@ export class PipelineStack extends Stack {
           [ENV.reviewQueueUrl]: reviewQueue.queueUrl,
           [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
           NODE_OPTIONS: '--enable-source-maps',
+          ...environment,
         },
         bundling: bundling(),
       });
@@ -437,6 +532,13 @@ export class PipelineStack extends Stack {
       description: `${names.stack} review API`,
       createDefaultStage: false,
       defaultAuthorizer: authorizer,
+      // API Gateway answers the preflight itself, before the authorizer.
+      corsPreflight: {
+        allowOrigins: pageOrigins,
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
     });
     for (const [route, fn] of Object.entries(reviewFunctions) as Array<[RouteName, NodejsFunction]>) {
       api.addRoutes({
@@ -471,6 +573,13 @@ export class PipelineStack extends Stack {
           }),
         ),
       },
+    });
+    web.deploy({
+      auth: 'cognito',
+      // No trailing slash: the pages append paths that start with one.
+      apiUrl: api.apiEndpoint,
+      signInUrl: signInDomain.baseUrl(),
+      clientId: pageClient.userPoolClientId,
     });
 
     // --- Alarms and dashboard ---------------------------------------------------------------------------------
@@ -524,6 +633,14 @@ export class PipelineStack extends Stack {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       ALARMS.reviewMessageMaxAgeSeconds,
+    );
+
+    const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    alarm(
+      'ReviewApiServerErrors',
+      'The review and dashboard API answered 5xx: a function failed or timed out',
+      api.metricServerError(fiveMinuteSum),
+      5,
     );
 
     const pipelineMetric = (metricName: string, label: string) =>
@@ -585,6 +702,32 @@ export class PipelineStack extends Stack {
             width: 12,
           }),
         ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'API requests and errors',
+            left: [api.metricCount({ ...fiveMinuteSum, label: 'Requests' })],
+            right: [
+              api.metricClientError({ ...fiveMinuteSum, label: '4xx' }),
+              api.metricServerError({ ...fiveMinuteSum, label: '5xx' }),
+            ],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API latency (ms)',
+            left: [
+              api.metricLatency({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+              api.metricLatency({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+            ],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API function errors',
+            left: (Object.entries(reviewFunctions) as Array<[RouteName, NodejsFunction]>).map(([route, fn]) =>
+              fn.metricErrors({ ...fiveMinuteSum, label: route }),
+            ),
+            width: 8,
+          }),
+        ],
       ],
     });
 
@@ -605,5 +748,9 @@ export class PipelineStack extends Stack {
     output('ReviewApiUrl', apiStage.url, 'The review API; every route needs a Cognito ID token');
     output('UserPoolId', userPool.userPoolId, 'Reviewers, viewers and publishers (administered, no sign-up)');
     output('UserPoolClientId', pageClient.userPoolClientId, "The review page's app client (code + PKCE)");
+    output('ReviewPageUrl', web.url(WEB.pages.review), 'Reviewers decide on flagged drafts here');
+    output('DashboardPageUrl', web.url(WEB.pages.dashboard), 'Moderation results and review progress');
+    output('PublisherPageUrl', web.url(WEB.pages.publisher), 'Publishers upload drafts and follow them here');
+    output('SignInUrl', signInDomain.baseUrl(), "The pages' Cognito sign-in (managed login)");
   }
 }

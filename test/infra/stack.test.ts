@@ -24,7 +24,9 @@ import {
   resourceNames,
   REVIEW_API,
   TABLE,
+  WEB,
 } from '../../shared/pipeline/resources.js';
+import { PageConfig } from '../../shared/review/page-config.js';
 import { ROUTES } from '../../shared/review/routes.js';
 import type { RouteName } from '../../shared/review/routes.js';
 
@@ -56,11 +58,18 @@ function synth(context: Record<string, unknown>): Synthesized {
 
 let dev: Synthesized;
 let prod: Synthesized;
+/** Pages served from a dev server too (the `reviewPageUrl` context). */
+const LOCAL_PAGE_URL = 'http://localhost:5173/review.html';
 const names = resourceNames('dev');
 
 beforeAll(() => {
   dev = synth({ stage: 'dev' });
-  prod = synth({ stage: 'prod', appName: 'acme', alarmEmail: 'ops@example.com' });
+  prod = synth({
+    stage: 'prod',
+    appName: 'acme',
+    alarmEmail: 'ops@example.com',
+    reviewPageUrl: LOCAL_PAGE_URL,
+  });
 });
 
 const logicalId = (template: Template, type: string, props: Record<string, unknown>) => {
@@ -96,6 +105,10 @@ describe('stage and names', () => {
       'ReviewApiUrl',
       'UserPoolId',
       'UserPoolClientId',
+      'ReviewPageUrl',
+      'DashboardPageUrl',
+      'PublisherPageUrl',
+      'SignInUrl',
     ]) {
       dev.template.hasOutput(output, { Value: Match.anyValue() });
     }
@@ -129,7 +142,7 @@ describe('bucket', () => {
 
   it('enforces TLS on every bucket', () => {
     const policies = dev.template.findResources('AWS::S3::BucketPolicy');
-    expect(Object.keys(policies)).toHaveLength(2);
+    expect(Object.keys(policies)).toHaveLength(3);
     for (const policy of Object.values(policies)) {
       expect(policy.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
@@ -399,7 +412,7 @@ describe('function permissions', () => {
     });
   });
 
-  it('reads only drafts/ and writes only reports/', () => {
+  it('reads only drafts/ (listing keys, so a deleted draft is a 404) and writes only reports/', () => {
     const s3Statements = statements().filter((statement) =>
       actions(statement).some((action) => action.startsWith('s3:')),
     );
@@ -407,6 +420,10 @@ describe('function permissions', () => {
       expect.objectContaining({
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
         Resource: objectArn('drafts/'),
+      }),
+      expect.objectContaining({
+        Action: 's3:ListBucket',
+        Resource: { 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] },
       }),
       expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn('reports/') }),
     ]);
@@ -437,7 +454,9 @@ describe('review API', () => {
   type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
   const actions = (statement: Statement) => [statement.Action].flat();
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] });
+  const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
   const reviewQueueArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] });
+  const bucketArn = () => ({ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] });
   const objectArn = (prefix: string) => ({
     'Fn::Join': ['', [{ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] }, `/${prefix}*`]],
   });
@@ -556,6 +575,16 @@ describe('review API', () => {
     });
   });
 
+  it('gives only the upload function the bucket name, for its presigned URLs', () => {
+    const withBucket = Object.values(dev.template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties.Environment?.Variables?.[ENV.bucketName] !== undefined)
+      .map((fn) => fn.Properties as { FunctionName: string; Environment: { Variables: object } });
+    expect(withBucket.map((fn) => fn.FunctionName)).toEqual([functionName('upload')]);
+    expect(withBucket[0]?.Environment.Variables).toMatchObject({
+      [ENV.bucketName]: { Ref: draftsBucketId(dev.template) },
+    });
+  });
+
   it.each(routes)('runs %s on the newest Node.js runtime, on ARM64, with its own log group', (route) => {
     dev.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: functionName(route),
@@ -587,6 +616,7 @@ describe('review API', () => {
       { Action: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: reviewQueueArn },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
+      { Action: 's3:ListBucket', Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
     ],
     extend: [
@@ -599,6 +629,21 @@ describe('review API', () => {
     ],
     draft: [{ Action: 'dynamodb:Query', Resource: tableArn }],
     audit: [{ Action: 'dynamodb:Query', Resource: tableArn }],
+    // The presigned URLs carry this role's permission: PutObject under drafts/, nothing else.
+    upload: [{ Action: 's3:PutObject', Resource: () => objectArn('drafts/') }],
+    report: [
+      { Action: 'dynamodb:Query', Resource: tableArn },
+      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
+      { Action: 's3:ListBucket', Resource: bucketArn },
+      { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+    ],
+    // The dashboard reads only through Query: counter items in the table, rows in the indexes.
+    stats: [
+      { Action: 'dynamodb:Query', Resource: tableArn },
+      { Action: 'dynamodb:Query', Resource: () => indexArn('byStatus') },
+      { Action: 'sqs:GetQueueAttributes', Resource: reviewQueueArn },
+    ],
+    list: [{ Action: 'dynamodb:Query', Resource: () => [indexArn('byPublisher'), indexArn('byStatus')] }],
   };
   it.each(routes)(
     'gives the %s function only the actions its route needs, on the right resources',
@@ -667,16 +712,278 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('charts drafts processed, flagged rate and queue depths', () => {
+  it('charts drafts processed, flagged rate, queue depths, and the API for operators', () => {
     const body = JSON.stringify(dev.template.findResources('AWS::CloudWatch::Dashboard'));
     for (const text of [
       METRICS.names.processed,
       METRICS.names.flagged,
       'Flagged rate',
       'ApproximateNumberOfMessagesVisible',
+      '\\"AWS/ApiGateway\\",\\"Count\\"',
+      '\\"AWS/ApiGateway\\",\\"5xx\\"',
+      '\\"AWS/ApiGateway\\",\\"Latency\\"',
     ]) {
       expect(body).toContain(text);
     }
+    // The body is a JSON string inside the template: its quotes are escaped. Every API function's errors are charted.
+    for (const route of Object.keys(ROUTES)) expect(body).toContain(`\\"label\\":\\"${route}\\"`);
+  });
+
+  it("alarms on the API's server errors", () => {
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: Match.stringLikeRegexp('^ReviewApi') } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+  });
+});
+
+describe('web pages', () => {
+  const distributionId = (template: Template) => logicalId(template, 'AWS::CloudFront::Distribution', {});
+  const pagesBucketId = (template: Template) =>
+    logicalId(template, 'AWS::S3::Bucket', {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'pages-bucket/' }),
+    });
+  const pageUrl = (template: Template, path: string) => ({
+    'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(template), 'DomainName'] }, `/${path}`]],
+  });
+  const pagesOrigin = (template: Template) => ({
+    'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(template), 'DomainName'] }]],
+  });
+  const signInDomainId = () => logicalId(dev.template, 'AWS::Cognito::UserPoolDomain', {});
+  // A CloudFormation string as text: each Ref or GetAtt becomes refs['name'] or refs['name.attribute'].
+  const render = (value: unknown, refs: Record<string, string> = {}): string => {
+    if (typeof value === 'string') return value;
+    const {
+      Ref: ref,
+      'Fn::GetAtt': getAtt,
+      'Fn::Join': join,
+    } = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    const name = ref ?? getAtt?.join('.');
+    if (name !== undefined) return refs[name] ?? `<${name}>`;
+    if (join !== undefined) return join[1].map((part) => render(part, refs)).join(join[0]);
+    throw new Error(`cannot render ${JSON.stringify(value)}`);
+  };
+
+  it('keeps them in a private, encrypted bucket that only the distribution can read', () => {
+    dev.template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogs') } },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const policy = Object.values(
+      dev.template.findResources('AWS::S3::BucketPolicy', {
+        Properties: { Bucket: { Ref: pagesBucketId(dev.template) } },
+      }),
+    )[0];
+    const allowed = (policy?.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
+      (statement) => statement.Effect === 'Allow',
+    );
+    expect(allowed).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [pagesBucketId(dev.template), 'Arn'] }, '/*']] },
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudfront::',
+                  { Ref: 'AWS::AccountId' },
+                  ':distribution/',
+                  { Ref: distributionId(dev.template) },
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('serves them through CloudFront with an origin access control, redirecting to HTTPS', () => {
+    const oac = logicalId(dev.template, 'AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: {
+        Name: Match.anyValue(),
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      },
+    });
+    dev.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        HttpVersion: 'http2and3',
+        PriceClass: 'PriceClass_100',
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: ['GET', 'HEAD'],
+          ResponseHeadersPolicyId: {
+            Ref: logicalId(dev.template, 'AWS::CloudFront::ResponseHeadersPolicy', {}),
+          },
+        }),
+        Origins: [
+          Match.objectLike({
+            DomainName: { 'Fn::GetAtt': [pagesBucketId(dev.template), 'RegionalDomainName'] },
+            OriginAccessControlId: { 'Fn::GetAtt': [oac, 'Id'] },
+            S3OriginConfig: { OriginAccessIdentity: '' },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('sends a strict Content-Security-Policy and the other security headers', () => {
+    const [policy] = Object.values(dev.template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    const headers = policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers).toMatchObject({
+      ContentSecurityPolicy: { Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: 63_072_000,
+        IncludeSubdomains: true,
+        Override: true,
+      },
+    });
+    const csp = render(headers.ContentSecurityPolicy.ContentSecurityPolicy, {
+      [signInDomainId()]: 'claimscan-dev-111122223333',
+      'AWS::Region': 'eu-west-1',
+      'AWS::URLSuffix': 'amazonaws.com',
+    });
+    expect(
+      Object.fromEntries(
+        csp.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]),
+      ),
+    ).toEqual({
+      'default-src': ["'self'"],
+      'connect-src': [
+        "'self'",
+        'https://claimscan-dev-111122223333.auth.eu-west-1.amazoncognito.com',
+        'https://*.execute-api.eu-west-1.amazonaws.com',
+        'https://*.s3.eu-west-1.amazonaws.com',
+      ],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    });
+  });
+
+  it('deploys web/dist with a config.json for Cognito sign-in, then invalidates the distribution', () => {
+    const [deployment] = Object.values(dev.template.findResources('Custom::CDKBucketDeployment'));
+    const properties = deployment?.Properties;
+    expect(properties).toMatchObject({
+      DestinationBucketName: { Ref: pagesBucketId(dev.template) },
+      DistributionId: { Ref: distributionId(dev.template) },
+      DistributionPaths: ['/*'],
+      Prune: true,
+      RetainOnDelete: false,
+      SystemMetadata: { 'cache-control': 'no-cache' },
+    });
+    prod.template.hasResourceProperties('Custom::CDKBucketDeployment', { RetainOnDelete: true });
+    // The second source is config.json, with deploy-time markers for the values CloudFormation resolves.
+    const configFile = join(
+      dev.assemblyDir,
+      `asset.${(properties.SourceObjectKeys[1] as string).replace(/\.zip$/, '')}`,
+      'config.json',
+    );
+    const refs = {
+      [`${logicalId(dev.template, 'AWS::ApiGatewayV2::Api', {})}.ApiEndpoint`]:
+        'https://api123.execute-api.eu-west-1.amazonaws.com',
+      [signInDomainId()]: 'claimscan-dev-111122223333',
+      [logicalId(dev.template, 'AWS::Cognito::UserPoolClient', {})]: 'client123',
+      'AWS::Region': 'eu-west-1',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    const config = Object.entries(properties.SourceMarkers[1] as Record<string, unknown>).reduce(
+      (text, [marker, value]) => text.replaceAll(marker, render(value, refs)),
+      readFileSync(configFile, 'utf8'),
+    );
+    expect(PageConfig.parse(JSON.parse(config))).toEqual({
+      auth: 'cognito',
+      apiUrl: 'https://api123.execute-api.eu-west-1.amazonaws.com',
+      signInUrl: 'https://claimscan-dev-111122223333.auth.eu-west-1.amazoncognito.com',
+      clientId: 'client123',
+    });
+  });
+
+  it("gives the user pool a managed login domain, styled for the pages' client", () => {
+    const userPool = { Ref: logicalId(dev.template, 'AWS::Cognito::UserPool', {}) };
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      UserPoolId: userPool,
+      Domain: { 'Fn::Join': ['', [`${names.stack}-`, { Ref: 'AWS::AccountId' }]] },
+      ManagedLoginVersion: 2,
+    });
+    dev.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UserPoolId: userPool,
+      ClientId: { Ref: logicalId(dev.template, 'AWS::Cognito::UserPoolClient', {}) },
+      UseCognitoProvidedValues: true,
+    });
+  });
+
+  it('returns from sign-in and sign-out only to the hosted pages, and to the pages from context', () => {
+    const urls = (template: Template) =>
+      ['', ...Object.values(WEB.pages)].map((path) => pageUrl(template, path));
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: urls(dev.template),
+      LogoutURLs: urls(dev.template),
+    });
+    const prodUrls = [...urls(prod.template), LOCAL_PAGE_URL];
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: prodUrls,
+      LogoutURLs: prodUrls,
+    });
+  });
+
+  it("lets only the pages' origins call the API from a browser", () => {
+    const cors = (origins: unknown[]) => ({
+      CorsConfiguration: {
+        AllowOrigins: origins,
+        AllowMethods: ['GET', 'POST', 'OPTIONS'],
+        AllowHeaders: ['authorization', 'content-type'],
+        MaxAge: 3600,
+      },
+    });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', cors([pagesOrigin(dev.template)]));
+    prod.template.hasResourceProperties(
+      'AWS::ApiGatewayV2::Api',
+      cors([pagesOrigin(prod.template), new URL(LOCAL_PAGE_URL).origin]),
+    );
+  });
+
+  it("lets only the pages' origins upload drafts with a presigned PUT", () => {
+    dev.template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      CorsConfiguration: {
+        CorsRules: [
+          {
+            AllowedOrigins: [pagesOrigin(dev.template)],
+            AllowedMethods: ['PUT'],
+            AllowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+            ExposedHeaders: ['ETag', 'x-amz-version-id'],
+            MaxAge: 3600,
+          },
+        ],
+      },
+    });
   });
 });
 
