@@ -18,6 +18,7 @@ export default defineConfig({
         review: resolve(root, 'review.html'),
         dashboard: resolve(root, 'dashboard.html'),
         publisher: resolve(root, 'publisher.html'),
+        draft: resolve(root, 'draft.html'),
       },
     },
   },

@@ -66,8 +66,13 @@ async function cognitoSession(
   const pending = sessionStorage.getItem(PKCE_KEY);
   if (code !== null && pending !== null) {
     sessionStorage.removeItem(PKCE_KEY);
-    const { verifier, state } = JSON.parse(pending) as { verifier: string; state: string };
-    history.replaceState(null, '', redirectUri());
+    const { verifier, state, search } = JSON.parse(pending) as {
+      verifier: string;
+      state: string;
+      search: string;
+    };
+    // Cognito returns to the registered URL, without the query the page was opened with: put it back.
+    history.replaceState(null, '', redirectUri() + search);
     if (params.get('state') !== state)
       throw new Error('the sign-in response does not match this tab; sign in again');
     const response = await fetch(`${config.signInUrl}/oauth2/token`, {
@@ -95,7 +100,7 @@ async function cognitoSession(
 async function redirectToSignIn(config: Extract<PageConfig, { auth: 'cognito' }>): Promise<never> {
   const verifier = randomVerifier();
   const state = randomVerifier();
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, search: location.search }));
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: config.clientId,

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { challengeOf, jwtExpiry, randomVerifier } from '../../../web/src/auth.js';
 import { segments } from '../../../web/src/highlight.js';
-import { remaining } from '../../../web/src/time.js';
+import { daysBefore, formatDuration, remaining } from '../../../web/src/time.js';
+import { draftContentType, uploadedVersion } from '../../../web/src/upload.js';
 
 const span = (start: number, end: number, id = `${start}-${end}`) => ({ start, end, id });
 
@@ -60,5 +61,35 @@ describe('sign-in helpers', () => {
     expect(jwtExpiry(`header.${payload}.signature`)).toBe(1_800_000_000);
     expect(jwtExpiry('not-a-jwt')).toBe(0);
     expect(jwtExpiry(`h.${Buffer.from('{"exp":"soon"}').toString('base64url')}.s`)).toBe(0);
+  });
+});
+
+describe('uploads', () => {
+  it('types a draft by its extension, as the upload URL will sign it', () => {
+    expect(draftContentType('notes.md')).toBe('text/markdown');
+    expect(draftContentType('NOTES.MARKDOWN')).toBe('text/markdown');
+    expect(draftContentType('page.htm')).toBe('text/html');
+    expect(draftContentType('draft.txt')).toBe('text/plain');
+    expect(draftContentType('README')).toBe('text/plain');
+    expect(draftContentType('photo.png')).toBeUndefined();
+  });
+
+  it('names the version as the pipeline does: the version id when versioned, else the bare ETag', () => {
+    expect(uploadedVersion('3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY', '"abc"')).toBe(
+      '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+    );
+    expect(uploadedVersion(null, '"9b2cf535f27731c974343645a3985328"')).toBe(
+      '9b2cf535f27731c974343645a3985328',
+    );
+    expect(uploadedVersion('', '"abc"')).toBe('abc');
+    expect(uploadedVersion(null, null)).toBeUndefined();
+  });
+});
+
+describe('dashboard times', () => {
+  it('formats durations and counts days back in UTC', () => {
+    expect([45, 720, 12_600, 190_000].map(formatDuration)).toEqual(['45 s', '12 min', '3.5 h', '2.2 d']);
+    expect(daysBefore('2026-03-01', 1)).toBe('2026-02-28');
+    expect(daysBefore('2026-11-26', 29)).toBe('2026-10-28');
   });
 });
