@@ -1,8 +1,6 @@
 // Issue 6: the dashboard's API (GET /stats, GET /drafts) on the local pipeline, through the local server.
 // Other files share the table: exact numbers are asserted on this file's own publishers only.
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { durationBucket } from '../../shared/dashboard/counters.js';
 import { DraftListResponse, StatsResponse } from '../../shared/dashboard/model.js';
@@ -11,15 +9,15 @@ import { publisherSk } from '../../shared/pipeline/record.js';
 import { DecisionResponse, ErrorBody, NextResponse } from '../../shared/review/model.js';
 import type { Decision } from '../../shared/review/model.js';
 import {
+  callApi,
   CLEAN_TEXT,
-  clients,
+  drainReviewQueue,
   latest,
-  names,
   publisher,
   queryIndex,
-  queues,
   recorded,
   RISKY_TEXT,
+  startApi,
   until,
   upload,
 } from './support.js';
@@ -32,18 +30,12 @@ const PUB_L = publisher('dash-list');
 let api: ReviewApiServer;
 
 beforeAll(async () => {
-  api = await startReviewApiServer({
-    clients,
-    tableName: names.table,
-    reviewQueueUrl: queues.review,
-    principals: [
-      { name: 'reviewer', role: 'reviewer' },
-      { name: 'viewer', role: 'viewer' },
-      { name: 'pubA', role: 'publisher', publisherId: PUB_A },
-      { name: 'pubB', role: 'publisher', publisherId: PUB_B },
-    ],
-    log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-  });
+  api = await startApi([
+    { name: 'reviewer', role: 'reviewer' },
+    { name: 'viewer', role: 'viewer' },
+    { name: 'pubA', role: 'publisher', publisherId: PUB_A },
+    { name: 'pubB', role: 'publisher', publisherId: PUB_B },
+  ]);
 });
 
 afterAll(async () => {
@@ -52,10 +44,7 @@ afterAll(async () => {
 
 const token = (name: string) => api.tokens[name] ?? '';
 
-async function get(path: string, who: string) {
-  const response = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token(who)}` } });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
+const get = (path: string, who: string) => callApi(api, 'GET', path, token(who));
 
 async function stats(query: string, who = 'viewer') {
   const { status, body } = await get(`/stats?${query}`, who);
@@ -85,18 +74,6 @@ async function pages(query: string, who = 'viewer') {
 const ids = (rows: IndexSummary[]) =>
   rows.map((row) => `${row.publisherId}/${row.documentId}/${row.version}`);
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** Drains the review queue (other files' leftovers), so that `next` gives this file's drafts. */
-async function drainReviewQueue() {
-  for (;;) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queues.review, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return;
-    for (const { ReceiptHandle } of Messages)
-      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.review, ReceiptHandle }));
-  }
-}
 
 async function decideNext(decision: Decision): Promise<void> {
   const taken = NextResponse.parse((await fetchJson('POST', '/reviews/next')).body);

@@ -1,11 +1,10 @@
 // Issue 6: the publisher page and the dashboard in real headless Chromium against the local pipeline.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
-import { clients, latest, names, publisher, queues } from './support.js';
+import { latest, publisher, startApi } from './support.js';
 
 const PUB = publisher('pages');
 // A sample that needs review: the report shows its flagged claims, and the dashboard counts it as flagged.
@@ -18,17 +17,10 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the publisher page and the dashboard in 
 
   beforeAll(async () => {
     [api, chromium] = await Promise.all([
-      startReviewApiServer({
-        clients,
-        tableName: names.table,
-        reviewQueueUrl: queues.review,
-        bucket: names.bucket,
-        principals: [
-          { name: 'publisher', role: 'publisher', publisherId: PUB },
-          { name: 'viewer', role: 'viewer' },
-        ],
-        log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-      }),
+      startApi([
+        { name: 'publisher', role: 'publisher', publisherId: PUB },
+        { name: 'viewer', role: 'viewer' },
+      ]),
       launchBrowser(),
     ]);
   });

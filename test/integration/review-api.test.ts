@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import {
   AuditResponse,
@@ -14,16 +13,18 @@ import {
 import { buildReviewMessage } from '../../shared/pipeline/record.js';
 import * as z from '../../shared/zod.js';
 import {
+  callApi,
   clients,
   drainReviewQueue,
   latest,
   names,
   publisher,
+  queryIndex,
   queueDepth,
   queues,
-  queryIndex,
   recorded,
   RISKY_TEXT,
+  startApi,
   upload,
 } from './support.js';
 
@@ -35,20 +36,16 @@ const PUB_B = publisher('review-b');
 let api: ReviewApiServer;
 
 beforeAll(async () => {
-  api = await startReviewApiServer({
-    clients,
-    tableName: names.table,
-    reviewQueueUrl: queues.review,
-    leaseSeconds: LEASE_SECONDS,
-    principals: [
+  api = await startApi(
+    [
       { name: 'reviewer', role: 'reviewer' },
       { name: 'reviewer2', role: 'reviewer' },
       { name: 'viewer', role: 'viewer' },
       { name: 'pubA', role: 'publisher', publisherId: PUB_A },
       { name: 'pubB', role: 'publisher', publisherId: PUB_B },
     ],
-    log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-  });
+    { leaseSeconds: LEASE_SECONDS },
+  );
 });
 
 afterAll(async () => {
@@ -62,17 +59,8 @@ beforeEach(drainReviewQueue);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const enc = encodeURIComponent;
 
-async function call(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      ...(token !== undefined && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
+const call = (method: string, path: string, token: string | undefined, body?: unknown) =>
+  callApi(api, method, path, token, body);
 
 const token = (name: string) => api.tokens[name] ?? '';
 

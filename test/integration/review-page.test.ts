@@ -1,13 +1,21 @@
 // Issue 5: the review page in real headless Chromium against the local pipeline and the local API server.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { AUDIT_SK_PREFIX, draftPk } from '../../shared/pipeline/record.js';
 import { AuditEntry } from '../../shared/review/model.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
-import { clients, drainReviewQueue, latest, names, publisher, queues, recorded, upload } from './support.js';
+import {
+  clients,
+  drainReviewQueue,
+  latest,
+  names,
+  publisher,
+  recorded,
+  startApi,
+  upload,
+} from './support.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 const PUB = publisher('page');
@@ -26,13 +34,7 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
   beforeAll(async () => {
     await drainReviewQueue();
     [api, chromium] = await Promise.all([
-      startReviewApiServer({
-        clients,
-        tableName: names.table,
-        reviewQueueUrl: queues.review,
-        principals: [{ name: 'reviewer', role: 'reviewer' }],
-        log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-      }),
+      startApi([{ name: 'reviewer', role: 'reviewer' }]),
       launchBrowser(),
     ]);
   });

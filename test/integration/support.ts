@@ -10,6 +10,8 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import type { LocalPrincipal, ReviewApiServer, ReviewApiServerOptions } from '../../local/review-api.js';
+import { startReviewApiServer } from '../../local/review-api.js';
 import { createAwsClients } from '../../shared/pipeline/config.js';
 import { encodeS3EventKey } from '../../shared/pipeline/events.js';
 import {
@@ -181,4 +183,39 @@ export async function drainReviewQueue(): Promise<void> {
     for (const { ReceiptHandle } of Messages)
       await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.review, ReceiptHandle }));
   }
+}
+
+/** The review/dashboard/upload API on loopback against this pipeline, with the given principals. */
+export function startApi(
+  principals: LocalPrincipal[],
+  options: Partial<ReviewApiServerOptions> = {},
+): Promise<ReviewApiServer> {
+  return startReviewApiServer({
+    clients,
+    tableName: names.table,
+    reviewQueueUrl: queues.review,
+    bucket: names.bucket,
+    principals,
+    log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
+    ...options,
+  });
+}
+
+/** One request as a client sends it: JSON in (a string body goes as is) and out; no token sends none. */
+export async function callApi(
+  api: ReviewApiServer,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${api.url}${path}`, {
+    method,
+    headers: {
+      ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
 }

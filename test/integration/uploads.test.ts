@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUpload } from '../../cli/upload.js';
-import { startReviewApiServer } from '../../local/review-api.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { ModerationResult } from '../../shared/contract.js';
 import { ErrorBody, ReportResponse, UploadResponse } from '../../shared/review/model.js';
-import { CLEAN_TEXT, clients, names, publisher, queues, recorded, RISKY_TEXT, until } from './support.js';
+import { callApi, CLEAN_TEXT, publisher, recorded, RISKY_TEXT, startApi, until } from './support.js';
 
 const PUB_A = publisher('upload-a');
 const PUB_B = publisher('upload-b');
@@ -20,20 +19,15 @@ let api: ReviewApiServer;
 let dir: string;
 
 beforeAll(async () => {
-  api = await startReviewApiServer({
-    clients,
-    tableName: names.table,
-    reviewQueueUrl: queues.review,
-    bucket: names.bucket,
-    pagesDir: false,
-    principals: [
+  api = await startApi(
+    [
       { name: 'reviewer', role: 'reviewer' },
       { name: 'viewer', role: 'viewer' },
       { name: 'pubA', role: 'publisher', publisherId: PUB_A },
       { name: 'pubB', role: 'publisher', publisherId: PUB_B },
     ],
-    log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-  });
+    { pagesDir: false },
+  );
   dir = await mkdtemp(join(tmpdir(), 'claimscan-upload-'));
 });
 
@@ -44,17 +38,8 @@ afterAll(async () => {
 
 const token = (name: string) => api.tokens[name] ?? '';
 
-async function call(method: string, path: string, who: string, body?: unknown) {
-  const response = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token(who)}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
+const call = (method: string, path: string, who: string, body?: unknown) =>
+  callApi(api, method, path, token(who), body);
 
 const errorCode = (body: unknown) => ErrorBody.parse(body).error.code;
 const reportPath = (documentId: string, version: string, publisherId?: string) =>
