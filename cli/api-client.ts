@@ -35,8 +35,8 @@ export class ApiClient {
   }
 
   /** The version's report, or undefined while the pipeline has not recorded it (404). */
-  async report(documentId: string, version: string): Promise<ReportResponse | undefined> {
-    const path = `/drafts/${encodeURIComponent(documentId)}/versions/${encodeURIComponent(version)}/report`;
+  async report(documentId: string, uploaded: UploadedVersion): Promise<ReportResponse | undefined> {
+    const path = `/drafts/${encodeURIComponent(documentId)}/versions/${encodeURIComponent(uploaded.version)}/report${uploaded.eTag === undefined ? '' : `?eTag=${encodeURIComponent(uploaded.eTag)}`}`;
     try {
       return await this.call('GET', path, ReportResponse);
     } catch (error) {
@@ -82,6 +82,12 @@ export class ApiClient {
   }
 }
 
+/** What S3 named an upload: the version the pipeline records, and the ETag (the report route's hint). */
+export interface UploadedVersion {
+  version: string;
+  eTag?: string;
+}
+
 /**
  * PUTs the bytes to the presigned URL with exactly the signed headers (Content-Length from the bytes), reporting
  * each chunk written. Answers the version the pipeline will record: x-amz-version-id on a versioned bucket,
@@ -91,7 +97,7 @@ export function putDraft(
   upload: UploadResponse,
   bytes: Uint8Array,
   onProgress: (sent: number, total: number) => void = () => {},
-): Promise<string> {
+): Promise<UploadedVersion> {
   const url = new URL(upload.uploadUrl);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -119,7 +125,7 @@ export function putDraft(
           const eTag = response.headers.etag?.replace(/"/g, '');
           const version = typeof versionId === 'string' && versionId !== '' ? versionId : eTag;
           if (version === undefined) reject(new ApiError(status, 'bad_response', 'S3 named no version'));
-          else resolve(version);
+          else resolve({ version, ...(eTag !== undefined && { eTag }) });
         });
       },
     );

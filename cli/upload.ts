@@ -7,6 +7,7 @@ import { DraftErrorRecord } from '../shared/contract.js';
 import { MAX_DRAFT_BYTES } from '../shared/pipeline/resources.js';
 import type { ReportResponse } from '../shared/review/model.js';
 import * as z from '../shared/zod.js';
+import type { UploadedVersion } from './api-client.js';
 import { ApiClient, ApiError, putDraft } from './api-client.js';
 import { COLOURS, formatError, formatResult, PLAIN } from './report.js';
 
@@ -153,11 +154,11 @@ export async function runUpload(argv: readonly string[], io: UploadIo): Promise<
       publisherId: options.publisher,
     });
     stderr.write(`Uploading ${options.file} to ${upload.key}\n`);
-    const version = await putDraft(upload, bytes, progressBar(stderr, io.stderrTty));
-    report = await waitForReport(api, upload.documentId, version, options.timeoutSeconds, io);
+    const uploaded = await putDraft(upload, bytes, progressBar(stderr, io.stderrTty));
+    report = await waitForReport(api, upload.documentId, uploaded, options.timeoutSeconds, io);
     if (report === undefined)
       return fail(
-        `no result for ${upload.documentId} (version ${version}) after ${options.timeoutSeconds} s`,
+        `no result for ${upload.documentId} (version ${uploaded.version}) after ${options.timeoutSeconds} s`,
       );
   } catch (error) {
     if (error instanceof ApiError) return fail(`${error.message} (${error.code})`);
@@ -185,14 +186,14 @@ export async function runUpload(argv: readonly string[], io: UploadIo): Promise<
 async function waitForReport(
   api: ApiClient,
   documentId: string,
-  version: string,
+  uploaded: UploadedVersion,
   timeoutSeconds: number,
   io: UploadIo,
 ): Promise<ReportResponse | undefined> {
   const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   for (let poll = 0; ; poll++) {
-    const report = await api.report(documentId, version);
+    const report = await api.report(documentId, uploaded);
     const waited = Math.round((Date.now() - started) / 1000);
     if (report !== undefined) {
       if (io.stderrTty && poll > 0) io.stderr.write('\n');

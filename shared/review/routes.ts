@@ -145,6 +145,7 @@ export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: Revi
             documentId: param(params, 'documentId'),
             version: param(params, 'version'),
             ...(query.publisherId !== undefined && { publisherId: query.publisherId }),
+            ...(query.eTag !== undefined && { eTag: query.eTag }),
           }),
       },
       log,

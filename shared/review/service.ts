@@ -327,11 +327,16 @@ export class ReviewService {
    * One version's full report, for its publisher (or a reviewer or viewer naming it). 404 until the pipeline
    * has recorded the version: clients poll. A failed version has no result, only the summary's failure.
    */
-  async report(principal: Principal, ref: VersionRef): Promise<ReportResponse> {
+  async report(principal: Principal, ref: VersionRef & { eTag?: string }): Promise<ReportResponse> {
     const owner = readablePublisher(principal, ref.publisherId);
     const history = await this.store.history(draftPk(owner, ref.documentId));
     // Newest first: the same bytes uploaded again to an unversioned bucket keep their ETag, hence the version.
-    const record = history.find((candidate) => candidate.version === ref.version);
+    // On a versioned bucket they get a new version id that the pipeline never records (it skips bytes equal to
+    // the latest version's): given the upload's ETag, the latest version with it is that upload's report.
+    const latest = history[0];
+    const record =
+      history.find((candidate) => candidate.version === ref.version) ??
+      (ref.eTag !== undefined && latest?.eTag === ref.eTag ? latest : undefined);
     if (record === undefined) throw new ReviewApiError('not_found', 'no result for this draft version yet');
     if (record.result === undefined)
       return { draft: summarize(record), text: null, result: null, claims: [] };

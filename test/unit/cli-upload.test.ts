@@ -152,18 +152,24 @@ describe('API client', () => {
     expect(refused).toMatchObject({ status: 403, code: 'forbidden' });
 
     reply = (_request, response) => json(response, 404, { error: { code: 'not_found', message: 'not yet' } });
-    expect(await client.report('dir/ü.md', 'v+1')).toBeUndefined();
+    expect(await client.report('dir/ü.md', { version: 'v+1' })).toBeUndefined();
     expect(seen.at(-1)?.url).toBe(`/drafts/${encodeURIComponent('dir/ü.md')}/versions/v%2B1/report`);
+    // With the upload's ETag, the API may answer the latest version's report for the same bytes.
+    await client.report('a.md', { version: 'v2', eTag: 'abc' });
+    expect(seen.at(-1)?.url).toBe('/drafts/a.md/versions/v2/report?eTag=abc');
   });
 
-  it('PUTs the bytes with the signed headers, reports progress to the end, and answers the version', async () => {
+  it('PUTs the bytes with the signed headers, reports progress to the end, and answers the version and ETag', async () => {
     const bytes = new Uint8Array(200 * 1024).fill(97);
     reply = (_request, response) => {
       response.writeHead(200, { etag: '"0123abcd"' });
       response.end();
     };
     const progress: number[] = [];
-    expect(await putDraft(upload(), bytes, (sent) => progress.push(sent))).toBe('0123abcd');
+    expect(await putDraft(upload(), bytes, (sent) => progress.push(sent))).toEqual({
+      version: '0123abcd',
+      eTag: '0123abcd',
+    });
     const request = seen.at(-1);
     expect(request).toMatchObject({
       method: 'PUT',
@@ -178,7 +184,7 @@ describe('API client', () => {
       response.writeHead(200, { etag: '"0123abcd"', 'x-amz-version-id': '3HL4kqtJlcpXroDT+Dm' });
       response.end();
     };
-    expect(await putDraft(upload(), bytes)).toBe('3HL4kqtJlcpXroDT+Dm');
+    expect(await putDraft(upload(), bytes)).toEqual({ version: '3HL4kqtJlcpXroDT+Dm', eTag: '0123abcd' });
   });
 
   it("rejects with S3's error code when the upload is refused", async () => {

@@ -23,7 +23,7 @@ export function putFile(
   target: UploadResponse,
   file: Blob,
   onProgress: (fraction: number) => void,
-): Promise<{ version: string }> {
+): Promise<{ version: string; eTag?: string }> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open(target.method, target.uploadUrl);
@@ -36,12 +36,10 @@ export function putFile(
         reject(new Error(`The storage refused the upload (${request.status}).`));
         return;
       }
-      const version = uploadedVersion(
-        request.getResponseHeader('x-amz-version-id'),
-        request.getResponseHeader('etag'),
-      );
+      const eTag = request.getResponseHeader('etag')?.replace(/"/g, '');
+      const version = uploadedVersion(request.getResponseHeader('x-amz-version-id'), eTag ?? null);
       if (version === undefined) reject(new Error('The storage did not say which version it stored.'));
-      else resolve({ version });
+      else resolve({ version, ...(eTag !== undefined && eTag !== '' && { eTag }) });
     });
     request.addEventListener('error', () =>
       reject(new Error('The upload did not reach the storage. Try again.')),
