@@ -17,6 +17,10 @@ const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+/** A claim to count a result lasts as long as the function may run; a crashed claimant's then expires. */
+export const countingClaimUntil = (now: Date) =>
+  new Date(now.getTime() + MODERATE_FUNCTION.timeoutSeconds * 1000).toISOString();
+
 export class StatsCounters {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -28,8 +32,9 @@ export class StatsCounters {
    * first keeps a concurrent delivery (S3 may notify twice) from adding them too. Not atomic (no transactions
    * locally): a failure between the counter updates and the marker counts the draft again on redelivery.
    */
-  async countResult(record: ResultRecord, now: Date): Promise<boolean> {
-    if (record.countedAt !== undefined || !(await this.claim(record, now))) return false;
+  async countResult(record: ResultRecord, now: Date, claimed = false): Promise<boolean> {
+    if (record.countedAt !== undefined) return false;
+    if (!claimed && !(await this.claim(record, now))) return false;
     await this.add(record.publisherId, utcDay(record.processedAt), resultCounters(record));
     await this.mark(record, 'SET countedAt = :at REMOVE countingUntil', 'countedAt', now);
     return true;
@@ -48,7 +53,7 @@ export class StatsCounters {
     return true;
   }
 
-  /** False when the result is counted or another delivery's claim is live (it ends with the function's timeout). */
+  /** False when the result is counted or another delivery's claim is live. */
   private async claim(key: RecordKey, now: Date): Promise<boolean> {
     try {
       await this.db.send(
@@ -59,10 +64,7 @@ export class StatsCounters {
           ConditionExpression:
             'attribute_exists(#pk) AND attribute_not_exists(countedAt) AND (attribute_not_exists(countingUntil) OR countingUntil < :now)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: {
-            ':until': new Date(now.getTime() + MODERATE_FUNCTION.timeoutSeconds * 1000).toISOString(),
-            ':now': now.toISOString(),
-          },
+          ExpressionAttributeValues: { ':until': countingClaimUntil(now), ':now': now.toISOString() },
         }),
       );
       return true;

@@ -1,6 +1,7 @@
 // What happens to one S3 event record: the pipeline's logic, free of Lambda and of any particular AWS endpoint.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { StatsCounters } from '../dashboard/store.js';
+import { countingClaimUntil } from '../dashboard/store.js';
 import { moderateDraft } from '../engine.js';
 import { DraftError } from '../errors.js';
 import type { DraftRef, S3EventRecord } from './events.js';
@@ -71,21 +72,19 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
   const built = await moderate(deps, ref);
   if (built.report !== undefined)
     await deps.drafts.writeReport(ref.bucket, built.report.key, built.report.body);
-  if (!(await deps.store.putNew(built.record))) {
+  // Written already claimed for counting: a concurrent delivery leaves the counters to this one.
+  const record: ResultRecord = { ...built.record, countingUntil: countingClaimUntil(deps.now()) };
+  if (!(await deps.store.putNew(record))) {
     const winner = await deps.store.get(key);
     if (winner === undefined)
       throw new Error(`conditional put failed but ${key.pk} ${key.sk} does not exist`);
     return duplicate(deps, winner, 'Draft version recorded by a concurrent delivery');
   }
-  const { status } = built.record;
-  deps.logger.info('Draft recorded', {
-    status,
-    riskScore: built.record.riskScore,
-    failure: built.record.failure,
-  });
+  const { status } = record;
+  deps.logger.info('Draft recorded', { status, riskScore: record.riskScore, failure: record.failure });
   // Counted before the review message goes out, so a draft reaches reviewers only once it is counted.
-  await deps.counters.countResult(built.record, deps.now());
-  return { kind: 'recorded', status, reviewSent: await ensureReviewEnqueued(deps, built.record) };
+  await deps.counters.countResult(record, deps.now(), true);
+  return { kind: 'recorded', status, reviewSent: await ensureReviewEnqueued(deps, record) };
 }
 
 async function duplicate(deps: PipelineDeps, existing: ResultRecord, why: string): Promise<DraftOutcome> {

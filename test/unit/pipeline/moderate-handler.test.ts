@@ -440,6 +440,10 @@ describe('moderate handler', () => {
       expect(record.countedAt).toEqual(expect.any(String));
       expect(record.countingUntil).toBeUndefined();
     }
+    // Each new record is written already claimed, so a concurrent delivery cannot count it too.
+    const written = db.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+    expect(written).toHaveLength(3);
+    for (const item of written) expect(item.countingUntil).toEqual(expect.any(String));
   });
 
   it.each([
@@ -465,12 +469,8 @@ describe('moderate handler', () => {
 
   it('retries a message whose counter updates fail, and counts it once on the retry', async () => {
     const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
-    // The claim succeeds; both scopes' ADDs fail.
-    db.on(UpdateCommand)
-      .callsFakeOnce(table.update)
-      .rejectsOnce(throttled)
-      .rejectsOnce(throttled)
-      .callsFake(table.update);
+    // The new record is written already claimed; both scopes' ADDs fail.
+    db.on(UpdateCommand).rejectsOnce(throttled).rejectsOnce(throttled).callsFake(table.update);
     const message = uploadMessage({ key: 'drafts/acme/huge.md', size: MAX_DRAFT_BYTES + 1 });
 
     const first = await run(message);
