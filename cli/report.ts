@@ -1,4 +1,5 @@
 import type { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
+import { isFlagged } from '../shared/contract.js';
 
 export interface Palette {
   red(text: string): string;
@@ -34,7 +35,7 @@ export function formatResult(result: ModerationResult, colour: Palette): string 
   );
   for (const reason of result.reasons) lines.push(`  - ${reason.detail}`);
 
-  const risky = result.claims.filter((claim) => claim.riskLevel !== 'low');
+  const risky = result.claims.filter(isFlagged);
   if (risky.length > 0) {
     lines.push('', `  Risky claims (${risky.length} of ${result.claims.length} claims):`);
     for (const claim of risky) {

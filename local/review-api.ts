@@ -12,9 +12,9 @@ import { errorResult } from '../shared/review/http.js';
 import type { Role } from '../shared/review/model.js';
 import type { RouteName } from '../shared/review/routes.js';
 import { ROUTE_HANDLERS, ROUTES } from '../shared/review/routes.js';
+import { createApiServices } from '../shared/review/config.js';
 import type { ReviewLog } from '../shared/review/service.js';
 import { DEFAULT_PAGES_DIR, servePage } from './web-pages.js';
-import { createApiServices } from '../shared/review/config.js';
 
 export interface LocalPrincipal {
   /** Names the token; the subject is `local-<name>`. */

@@ -1,4 +1,5 @@
 // Terminal output of the local runner: a progress bar on a TTY (plain lines otherwise) and the summary table.
+import { isFlagged } from '../shared/contract.js';
 import type { ResultRecord } from '../shared/pipeline/record.js';
 import type { LocalTarget } from './emulators.js';
 import type { LocalNames, QueueUrls } from './resources.js';
@@ -32,9 +33,7 @@ export interface SummaryRow {
 
 function flaggedClaims(record: ResultRecord): number {
   const claims = record.result?.claims;
-  return claims === undefined
-    ? (record.topClaims?.length ?? 0)
-    : claims.filter((claim) => claim.riskLevel !== 'low').length;
+  return claims === undefined ? (record.topClaims?.length ?? 0) : claims.filter(isFlagged).length;
 }
 
 function missingDisclaimers(record: ResultRecord): string {

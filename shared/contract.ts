@@ -48,6 +48,9 @@ export const Claim = z.object({
 });
 export type Claim = z.infer<typeof Claim>;
 
+/** Medium and high risk: the claims reviewers and publishers must look at (low ones are only listed). */
+export const isFlagged = (claim: { riskLevel: RiskLevel }) => claim.riskLevel !== 'low';
+
 export const Citation = z.object({
   id: z.string(),
   text: z.string(),

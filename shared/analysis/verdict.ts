@@ -1,4 +1,5 @@
 import type { ReviewReason } from '../contract.js';
+import { isFlagged } from '../contract.js';
 import type { DisclaimerRequirement, Policy } from '../policy/index.js';
 import type { AnalysedClaim, SentenceSignals } from './claims.js';
 import type { FoundCitation } from './citations.js';
@@ -17,7 +18,7 @@ export function draftSignals(
     recommendsSupplement: any('recommendsSupplement'),
     givesHealthAdvice: any('givesHealthAdvice'),
     structureFunctionClaim: any('structureFunctionClaim'),
-    riskyClaims: claims.some((claim) => claim.riskLevel !== 'low'),
+    riskyClaims: claims.some(isFlagged),
   };
 }
 
@@ -82,7 +83,7 @@ export function decideVerdict(
   const byId = new Map(citations.map((citation) => [citation.id, citation]));
   const unsupportedRisky = new Set<string>();
   for (const claim of claims) {
-    if (claim.riskLevel === 'low') continue;
+    if (!isFlagged(claim)) continue;
     for (const id of claim.citationIds) if (byId.get(id)?.matchedReference === null) unsupportedRisky.add(id);
   }
   if (unsupportedRisky.size > 0) {

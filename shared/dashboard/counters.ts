@@ -32,6 +32,12 @@ export type Counters = Record<string, number>;
 /** `YYYY-MM-DD` of an ISO timestamp in UTC (the records' timestamps all end in `Z`). */
 export const utcDay = (iso: string) => iso.slice(0, 10);
 
+const DAY_MS = 86_400_000;
+
+/** The UTC day `days` after `day` (before, when negative), both `YYYY-MM-DD`. */
+export const addDays = (day: string, days: number) =>
+  utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString());
+
 /**
  * The counters a recorded result adds, on the day of its `processedAt`. Outcome from the verdict, not the
  * status, so a result counts the same whenever it is counted. Categories: one per flagged draft and category
@@ -104,8 +110,7 @@ export function percentile(histogram: ReadonlyMap<number, number>, percent: numb
 /** Every day from `from` to `to` (inclusive, `YYYY-MM-DD`). */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= Date.parse(`${to}T00:00:00Z`); at += 86_400_000)
-    days.push(new Date(at).toISOString().slice(0, 10));
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 

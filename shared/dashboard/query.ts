@@ -4,9 +4,9 @@ import { readablePublisher } from '../review/auth.js';
 import { ReviewApiError } from '../review/errors.js';
 import type { Principal } from '../review/model.js';
 import type { ListQuery, StatsQuery } from './model.js';
+import { addDays } from './counters.js';
 import { Cursor, DASHBOARD } from './model.js';
 
-const DAY_MS = 86_400_000;
 const bad = (message: string) => new ReviewApiError('bad_request', message);
 
 /** The query string, validated; 400 with what is wrong otherwise. */
@@ -21,9 +21,6 @@ export function dashboardScope(principal: Principal, requested: string | undefin
   return principal.role === 'publisher' ? readablePublisher(principal, requested) : requested;
 }
 
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-
 function checkOrder(from: string | undefined, to: string | undefined) {
   if (from !== undefined && to !== undefined && from > to) throw bad('from must not be after to');
 }
@@ -33,7 +30,7 @@ export function statsWindow(query: StatsQuery, today: string): { from: string; t
   const to = query.to ?? today;
   const from = query.from ?? addDays(to, 1 - DASHBOARD.defaultDays);
   checkOrder(from, to);
-  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > DASHBOARD.maxDays)
+  if (to > addDays(from, DASHBOARD.maxDays - 1))
     throw bad(`the window may span at most ${DASHBOARD.maxDays} days`);
   return { from, to };
 }

@@ -5,6 +5,7 @@ import {
   CLAIM_CATEGORIES,
   ClaimCategory,
   DraftErrorCode,
+  isFlagged,
   ModerationResult,
   ReviewReason,
   Verdict,
@@ -147,7 +148,7 @@ const truncate = (text: string) =>
 /** The claims a reviewer should look at first: the riskiest non-low ones. */
 export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
   return claims
-    .filter((claim) => claim.riskLevel !== 'low')
+    .filter(isFlagged)
     .sort((a, b) => b.riskScore - a.riskScore)
     .slice(0, REVIEW_MESSAGE.topClaims)
     .map(({ id, text, start, end, categories, riskScore, riskLevel }) => ({
@@ -163,9 +164,7 @@ export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
 
 /** Every category of the non-low claims, once each, in taxonomy order. */
 export function flaggedCategories(claims: readonly Claim[]): ClaimCategory[] {
-  const found = new Set(
-    claims.filter((claim) => claim.riskLevel !== 'low').flatMap((claim) => claim.categories),
-  );
+  const found = new Set(claims.filter(isFlagged).flatMap((claim) => claim.categories));
   return CLAIM_CATEGORIES.filter((category) => found.has(category));
 }
 

@@ -1,5 +1,6 @@
 // Flagged claims shown in the draft's own text. Pure.
 import type { Claim } from '../contract.js';
+import { isFlagged } from '../contract.js';
 import type { ClaimInContext } from './model.js';
 
 /** The claims a reviewer must look at (medium and high risk), in reading order, each with text either side. */
@@ -9,7 +10,7 @@ export function flaggedClaimsInContext(
   chars: number,
 ): ClaimInContext[] {
   return claims
-    .filter((claim) => claim.riskLevel !== 'low')
+    .filter(isFlagged)
     .sort((a, b) => a.start - b.start)
     .map((claim) => {
       if (text === null || claim.end > text.length)

@@ -20,11 +20,17 @@ export interface UploadDeps {
 }
 
 export class UploadService {
-  private readonly presigner: S3Client;
+  /** Built at the first upload: every API function builds this service, only the upload function signs. */
+  private presigner: S3Client | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly deps: UploadDeps) {
-    const { region, credentials, endpoint, forcePathStyle } = deps.s3.config;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private signingClient(): S3Client {
+    if (this.presigner !== undefined) return this.presigner;
+    const { region, credentials, endpoint, forcePathStyle } = this.deps.s3.config;
     // Same target as the other clients; but by default (WHEN_SUPPORTED) the SDK would put a CRC32 of the
     // empty body into the URL, and S3 would then refuse every upload with content.
     this.presigner = new S3Client({
@@ -34,7 +40,7 @@ export class UploadService {
       forcePathStyle,
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
-    this.now = deps.now ?? (() => new Date());
+    return this.presigner;
   }
 
   async upload(principal: Principal, request: UploadRequest): Promise<UploadResponse> {
@@ -44,7 +50,7 @@ export class UploadService {
     // SigV4 dates have whole seconds: the URL expires exactly at expiresAt.
     const signedAt = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
     const uploadUrl = await getSignedUrl(
-      this.presigner,
+      this.signingClient(),
       new PutObjectCommand({
         Bucket: this.deps.bucketName,
         Key: key,

@@ -13,6 +13,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show for a failure: the API's message, or the error's own. */
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** Each path segment encoded on its own: document ids may hold `/` and any Unicode. */
 export const path = (strings: TemplateStringsArray, ...values: string[]) =>
   strings.reduce(

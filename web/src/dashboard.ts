@@ -2,6 +2,7 @@
 // and the list of drafts with filters, each linking to its report.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { addDays, utcDay } from '../../shared/dashboard/counters.js';
 import type { StatsResponse } from '../../shared/dashboard/model.js';
 import {
   DASHBOARD,
@@ -9,11 +10,12 @@ import {
   StatsResponse as StatsResponseSchema,
 } from '../../shared/dashboard/model.js';
 import { RECORD_STATUSES } from '../../shared/pipeline/resources.js';
-import { h, humanize, notice, replace, formatDateTime } from './dom.js';
-import { statusBadge } from './report-view.js';
+import { errorMessage } from './api.js';
+import { formatDateTime, h, humanize, notice, replace } from './dom.js';
+import { draftUrl, statusBadge } from './report-view.js';
 import type { PageContext } from './shell.js';
 import { startPage } from './shell.js';
-import { daysBefore, formatDuration } from './time.js';
+import { formatDuration } from './time.js';
 
 const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 
@@ -164,10 +166,10 @@ function statsView(stats: StatsResponse): HTMLElement {
 }
 
 function dashboardPage({ api, root }: PageContext) {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = utcDay(new Date().toISOString());
   const params = new URLSearchParams(location.search);
   const filters = {
-    from: params.get('from') ?? daysBefore(today, DASHBOARD.defaultDays - 1),
+    from: params.get('from') ?? addDays(today, 1 - DASHBOARD.defaultDays),
     to: params.get('to') ?? today,
     publisherId: params.get('publisherId') ?? '',
     status: params.get('status') ?? '',
@@ -222,10 +224,7 @@ function dashboardPage({ api, root }: PageContext) {
     try {
       replace(statsArea, statsView(await api.request('GET', `/stats?${query}`, StatsResponseSchema)));
     } catch (error) {
-      replace(
-        statsArea,
-        notice('error', 'Could not load the figures', error instanceof Error ? error.message : String(error)),
-      );
+      replace(statsArea, notice('error', 'Could not load the figures', errorMessage(error)));
     }
   }
 
@@ -273,7 +272,7 @@ function dashboardPage({ api, root }: PageContext) {
                 'a',
                 {
                   attrs: {
-                    href: `/draft.html?${new URLSearchParams({ publisherId: item.publisherId, documentId: item.documentId, version: item.version })}`,
+                    href: draftUrl(item),
                   },
                 },
                 item.documentId,
@@ -309,7 +308,7 @@ function dashboardPage({ api, root }: PageContext) {
       replace(
         listArea,
         h('h2', null, 'Drafts, newest first'),
-        notice('error', 'Could not list drafts', error instanceof Error ? error.message : String(error)),
+        notice('error', 'Could not list drafts', errorMessage(error)),
       );
     }
   }

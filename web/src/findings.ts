@@ -138,7 +138,3 @@ export function reasonList(result: ModerationResult): HTMLElement {
   if (result.reasons.length === 0) return h('p', { class: 'ok' }, 'Nothing to fix.');
   return h('ul', { class: 'reasons' }, ...result.reasons.map((reason) => h('li', null, reason.detail)));
 }
-
-/** The claims worth showing: medium and high risk, in reading order. */
-export const riskyClaims = (claims: readonly Claim[]) =>
-  claims.filter((claim) => claim.riskLevel !== 'low').sort((a, b) => a.start - b.start);

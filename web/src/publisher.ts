@@ -4,9 +4,9 @@ import { DraftListResponse } from '../../shared/dashboard/model.js';
 import type { ReportResponse } from '../../shared/review/model.js';
 import { ReportResponse as ReportResponseSchema, UploadResponse } from '../../shared/review/model.js';
 import type { Api } from './api.js';
-import { ApiError, path } from './api.js';
+import { ApiError, errorMessage, path } from './api.js';
 import { formatDateTime, h, notice, replace } from './dom.js';
-import { reportView, statusBadge } from './report-view.js';
+import { draftUrl, reportView, statusBadge } from './report-view.js';
 import type { PageContext } from './shell.js';
 import { startPage } from './shell.js';
 import { draftContentType, putFile } from './upload.js';
@@ -14,9 +14,6 @@ import { draftContentType, putFile } from './upload.js';
 const POLL_MS = 1000;
 /** After this, the page says the check is slow, and keeps waiting. */
 const SLOW_MS = 60_000;
-
-const draftUrl = (publisherId: string, documentId: string, version: string) =>
-  `/draft.html?${new URLSearchParams({ publisherId, documentId, version })}`;
 
 async function waitForReport(
   api: Api,
@@ -120,10 +117,7 @@ function publisherPage({ api, root }: PageContext) {
       replace(report, reportView(result));
       void loadRecent();
     } catch (error) {
-      replace(
-        status,
-        notice('error', 'The draft was not checked', error instanceof Error ? error.message : String(error)),
-      );
+      replace(status, notice('error', 'The draft was not checked', errorMessage(error)));
     } finally {
       input.value = '';
     }
@@ -145,11 +139,7 @@ function publisherPage({ api, root }: PageContext) {
                 h(
                   'li',
                   null,
-                  h(
-                    'a',
-                    { attrs: { href: draftUrl(item.publisherId, item.documentId, item.version) } },
-                    item.documentId,
-                  ),
+                  h('a', { attrs: { href: draftUrl(item) } }, item.documentId),
                   statusBadge(item.status),
                   h('span', { class: 'muted' }, formatDateTime(item.uploadedAt)),
                 ),
@@ -160,7 +150,7 @@ function publisherPage({ api, root }: PageContext) {
       replace(
         recent,
         h('h2', null, 'Your recent drafts'),
-        notice('error', 'Could not list your drafts', error instanceof Error ? error.message : String(error)),
+        notice('error', 'Could not list your drafts', errorMessage(error)),
       );
     }
   }

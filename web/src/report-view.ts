@@ -1,6 +1,6 @@
 // One draft version's report, as a publisher needs it: the verdict, what to fix, and the text with its risky
 // claims marked. Used after an upload (publisher page) and from the lists (draft page).
-import type { ReportResponse } from '../../shared/review/model.js';
+import type { ReportResponse, VersionSummary } from '../../shared/review/model.js';
 import type { RecordStatus } from '../../shared/pipeline/resources.js';
 import { badge, formatDateTime, h, humanize, notice } from './dom.js';
 import { citationList, claimCard, disclaimerList, reasonList, unsupportedCitations } from './findings.js';
@@ -14,6 +14,10 @@ const STATUS_TONE: Record<RecordStatus, string> = {
   changes_requested: 'warning',
   failed: 'danger',
 };
+
+/** The draft page's link for one version (web/src/draft.ts reads these parameters). */
+export const draftUrl = (version: Pick<VersionSummary, 'publisherId' | 'documentId' | 'version'>) =>
+  `/draft.html?${new URLSearchParams({ publisherId: version.publisherId, documentId: version.documentId, version: version.version })}`;
 
 export const statusBadge = (status: RecordStatus) => badge(humanize(status), STATUS_TONE[status]);
 

@@ -7,16 +7,9 @@ import {
   NextResponse as NextResponseSchema,
 } from '../../shared/review/model.js';
 import { REVIEW_API } from '../../shared/pipeline/resources.js';
-import { ApiError, path } from './api.js';
+import { ApiError, errorMessage, path } from './api.js';
 import { badge, formatDateTime, h, humanize, notice, replace } from './dom.js';
-import {
-  citationList,
-  claimCard,
-  disclaimerList,
-  reasonList,
-  riskyClaims,
-  unsupportedCitations,
-} from './findings.js';
+import { citationList, claimCard, disclaimerList, reasonList, unsupportedCitations } from './findings.js';
 import { claimCardId, claimMarkId, highlightedText } from './highlight.js';
 import type { PageContext } from './shell.js';
 import { remaining } from './time.js';
@@ -94,7 +87,7 @@ function reviewPage({ api, root }: PageContext) {
       leased = { ...leased, ...lease };
       tick();
     } catch (error) {
-      flash(error instanceof ApiError ? error.message : String(error), 'error');
+      flash(errorMessage(error), 'error');
     } finally {
       busy = false;
     }
@@ -143,9 +136,8 @@ function reviewPage({ api, root }: PageContext) {
         ),
       );
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) {
-        flash(`Not recorded: ${error.message}`, 'error');
-      } else flash(error instanceof ApiError ? error.message : String(error), 'error');
+      const stale = error instanceof ApiError && error.status === 409;
+      flash(stale ? `Not recorded: ${errorMessage(error)}` : errorMessage(error), 'error');
     } finally {
       busy = false;
     }
@@ -163,7 +155,7 @@ function reviewPage({ api, root }: PageContext) {
   /** j/k: the next or previous flagged claim in reading order. */
   function step(delta: 1 | -1) {
     if (leased === undefined) return;
-    const claims = riskyClaims(leased.result.claims);
+    const claims = leased.flaggedClaims;
     const current = document.querySelector<HTMLElement>('.claim-card.selected')?.dataset.claimId;
     const index = claims.findIndex((claim) => claim.id === current);
     const next = claims[(index + delta + claims.length) % claims.length];
@@ -176,7 +168,8 @@ function reviewPage({ api, root }: PageContext) {
   function showDraft(next: Leased) {
     claimNotes.clear();
     const { draft, result, text } = next;
-    const claims = riskyClaims(result.claims);
+    // The API sends them already: the medium and high claims in reading order.
+    const claims = next.flaggedClaims;
     const noteFor = (claim: Claim) => {
       const field = h('textarea', {
         class: 'claim-note',
@@ -326,7 +319,7 @@ function reviewPage({ api, root }: PageContext) {
   }
 
   function showError(error: unknown) {
-    const message = error instanceof ApiError ? error.message : String(error);
+    const message = errorMessage(error);
     replace(root, notice('error', 'Could not take a draft', message, startButton('Try again')));
   }
 

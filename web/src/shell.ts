@@ -1,6 +1,6 @@
 // What every page does first: read the config, sign in, draw the top bar, then hand over to the page.
 import type { PageConfig } from '../../shared/review/page-config.js';
-import { Api } from './api.js';
+import { Api, errorMessage } from './api.js';
 import type { Session } from './auth.js';
 import { signIn } from './auth.js';
 import { loadConfig } from './config.js';
@@ -70,10 +70,7 @@ export async function startPage(title: string, run: (context: PageContext) => Pr
     replace(app, topBar(session), root);
     await run({ api: new Api(config.apiUrl, session.token), session, config, root });
   } catch (error) {
-    replace(
-      root,
-      notice('error', 'Something went wrong', error instanceof Error ? error.message : String(error)),
-    );
+    replace(root, notice('error', 'Something went wrong', errorMessage(error)));
   }
 }
 

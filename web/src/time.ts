@@ -14,8 +14,3 @@ export function formatDuration(seconds: number): string {
   if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
   return `${(seconds / 86_400).toFixed(1)} d`;
 }
-
-/** The UTC day `days` before `day` (YYYY-MM-DD). */
-export function daysBefore(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
-}

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { challengeOf, jwtExpiry, randomVerifier } from '../../../web/src/auth.js';
 import { segments } from '../../../web/src/highlight.js';
-import { daysBefore, formatDuration, remaining } from '../../../web/src/time.js';
+import { addDays } from '../../../shared/dashboard/counters.js';
+import { formatDuration, remaining } from '../../../web/src/time.js';
 import { draftContentType, uploadedVersion } from '../../../web/src/upload.js';
 
 const span = (start: number, end: number, id = `${start}-${end}`) => ({ start, end, id });
@@ -89,7 +90,7 @@ describe('uploads', () => {
 describe('dashboard times', () => {
   it('formats durations and counts days back in UTC', () => {
     expect([45, 720, 12_600, 190_000].map(formatDuration)).toEqual(['45 s', '12 min', '3.5 h', '2.2 d']);
-    expect(daysBefore('2026-03-01', 1)).toBe('2026-02-28');
-    expect(daysBefore('2026-11-26', 29)).toBe('2026-10-28');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2026-11-26', -29)).toBe('2026-10-28');
   });
 });
