@@ -8,16 +8,10 @@ import { availableParallelism, cpus } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { ClaimAnalyser } from '../shared/analysis/claims.js';
-import { findCitations, matchCitations, parseReferences } from '../shared/analysis/citations.js';
-import { findDisclaimers } from '../shared/analysis/disclaimers.js';
-import { segmentSentences } from '../shared/analysis/sentences.js';
-import { findStructure } from '../shared/analysis/structure.js';
-import { decideVerdict, disclaimerRequirement, draftSignals } from '../shared/analysis/verdict.js';
+import { defaultModel } from '../shared/analysis/trained-model.js';
 import type { DraftFormat } from '../shared/contract.js';
-import { moderateText } from '../shared/engine.js';
+import { analyseText, judgeDraft, moderateText } from '../shared/engine.js';
 import { defaultPolicy } from '../shared/policy/index.js';
-import { readDraft } from '../shared/read/index.js';
 import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
 
@@ -422,59 +416,21 @@ interface StageTimes {
   [stage: string]: number;
 }
 
-const stageAnalyser = new ClaimAnalyser(defaultPolicy);
-
-/**
- * The engine's stages one by one (as in shared/engine.ts), to show where an input's time goes. Adds each
- * stage's ms to `times`; returns the counts the run found.
- */
+/** Runs the engine once with each stage timed (judging the claims and the verdict is one stage). */
 function timeStages(
   text: string,
   format: DraftFormat,
   times: StageTimes,
 ): { sentences: number; claims: number } {
-  const policy = defaultPolicy;
   const stage = <T>(name: string, work: () => T): T => {
     const started = performance.now();
     const value = work();
     times[name] = (times[name] ?? 0) + performance.now() - started;
     return value;
   };
-  const view = stage('readDraft', () => readDraft(text, format));
-  const sentences = stage('segmentSentences', () => segmentSentences(view));
-  const structure = stage('findStructure', () =>
-    findStructure(view, policy.triggers.referenceHeadings, policy.triggers.navigationCues),
-  );
-  const disclaimers = stage('findDisclaimers', () =>
-    findDisclaimers(view.text, sentences, policy.disclaimers),
-  );
-  const body = stage('bodyFilter', () =>
-    sentences.filter(
-      (sentence) =>
-        !structure.referenceBlocks.has(sentence.blockIndex) &&
-        !structure.navigationBlocks.has(sentence.blockIndex) &&
-        !disclaimers.some(
-          (found) =>
-            found.start !== undefined &&
-            found.end !== undefined &&
-            sentence.start < found.end &&
-            sentence.end > found.start,
-        ),
-    ),
-  );
-  const citations = stage('findCitations', () => findCitations(body));
-  stage('references', () => matchCitations(citations, parseReferences(structure.referenceEntries)));
-  const { claims, signals } = stage('claims', () => stageAnalyser.analyse(body, citations));
-  stage('verdict', () => {
-    const draft = draftSignals(signals, claims);
-    const results = disclaimers.map((found) => {
-      const definition = policy.disclaimers.find((candidate) => candidate.id === found.id)!;
-      const { required, because } = disclaimerRequirement(definition.requiredWhen, draft);
-      return { ...found, required, requiredBecause: because };
-    });
-    return decideVerdict(policy, claims, results, citations);
-  });
-  return { sentences: sentences.length, claims: claims.length };
+  const analysis = analyseText({ source: 'bench', documentId: 'bench', text, format }, defaultPolicy, stage);
+  const result = stage('judge', () => judgeDraft(analysis, defaultModel));
+  return { sentences: analysis.sentences.length, claims: result.claims.length };
 }
 
 const OTHER_STAGE = 'other';

@@ -25,6 +25,30 @@ export type Verdict = z.infer<typeof Verdict>;
 export const DraftFormat = z.enum(['text', 'markdown', 'html']);
 export type DraftFormat = z.infer<typeof DraftFormat>;
 
+/** Who is speaking: hedges and "studies found" are judged differently in a reference text and a sales page. */
+export const GenreKind = z.enum(['non_health', 'reference', 'promotional']);
+export type GenreKind = z.infer<typeof GenreKind>;
+
+export const Genre = z.object({
+  kind: GenreKind,
+  /** How likely each genre is, 0..1. */
+  likelihood: z.object({ non_health: z.number(), reference: z.number(), promotional: z.number() }),
+  /** Why, in sentences: what in the draft pointed to the genre. */
+  reasons: z.array(z.string()),
+});
+export type Genre = z.infer<typeof Genre>;
+
+/** How a claim is put: only an asserted claim is the writer's own, unsoftened. */
+export const ClaimAssertion = z.enum([
+  'asserted',
+  'negated',
+  'hedged',
+  'question',
+  'reported',
+  'hypothetical',
+]);
+export type ClaimAssertion = z.infer<typeof ClaimAssertion>;
+
 const offset = z.number().check(z.int(), z.nonnegative());
 const score = z.number().check(z.int(), z.gte(0), z.lte(100));
 
@@ -43,6 +67,8 @@ export const Claim = z.object({
   categories: z.array(ClaimCategory),
   riskScore: score,
   riskLevel: RiskLevel,
+  /** Absent on results stored before assertion status existed. */
+  assertion: z.optional(ClaimAssertion),
   factors: z.array(Factor),
   citationIds: z.optional(z.array(z.string())),
 });
@@ -104,6 +130,8 @@ export const ModerationResult = z.object({
   format: DraftFormat,
   verdict: Verdict,
   riskScore: score,
+  /** Absent on results stored before genres existed. */
+  genre: z.optional(Genre),
   /** Why the verdict is `review`; empty on `pass`. What a publisher has to fix. */
   reasons: z.array(ReviewReason),
   disclaimers: z.array(DisclaimerResult),

@@ -1,12 +1,23 @@
-import { ClaimAnalyser } from './analysis/claims.js';
-import { findCitations, matchCitations, parseReferences } from './analysis/citations.js';
-import { findDisclaimers } from './analysis/disclaimers.js';
-import { segmentSentences } from './analysis/sentences.js';
+import { judgeClaims } from './analysis/claims.js';
+import {
+  findCitations,
+  matchCitations,
+  parseReferences,
+  type FoundCitation,
+  type FoundReference,
+} from './analysis/citations.js';
+import { findDisclaimers, type FoundDisclaimer } from './analysis/disclaimers.js';
+import { findCues, type DraftContext, type SentenceCues } from './analysis/features.js';
+import { decideGenre, findTopics } from './analysis/genre.js';
+import { defaultModel, type ClaimModel } from './analysis/trained-model.js';
+import { segmentSentences, type Sentence } from './analysis/sentences.js';
 import { findStructure } from './analysis/structure.js';
-import { decideVerdict, disclaimerRequirement, draftSignals } from './analysis/verdict.js';
+import { decideVerdict, disclaimerRequirement } from './analysis/verdict.js';
+import { Vocabulary } from './analysis/vocabulary.js';
 import type { DraftFormat, ModerationResult } from './contract.js';
+import { defaultLexicons } from './lexicons/index.js';
 import { defaultPolicy, type Policy } from './policy/index.js';
-import { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, readDraft } from './read/index.js';
+import { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, readDraft, type TextView } from './read/index.js';
 
 export { DEFAULT_MAX_BYTES };
 /** Claim text longer than this is cut in the result; its offsets still cover the whole sentence. */
@@ -24,6 +35,7 @@ export interface DraftInput {
 
 export interface EngineOptions {
   policy?: Policy;
+  model?: ClaimModel;
   maxBytes?: number;
 }
 
@@ -31,7 +43,7 @@ export interface EngineOptions {
 export function moderateDraft(input: DraftInput, options: EngineOptions = {}): ModerationResult {
   const format = detectFormat(input.name, input.contentType);
   const text = decodeDraft(input.bytes, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  return moderateText({ source: input.source, documentId: input.documentId, text, format }, options.policy);
+  return moderateText({ source: input.source, documentId: input.documentId, text, format }, options);
 }
 
 export interface TextInput {
@@ -41,56 +53,135 @@ export interface TextInput {
   format: DraftFormat;
 }
 
-const analysers = new WeakMap<Policy, ClaimAnalyser>();
+const vocabularies = new WeakMap<Policy, Vocabulary>();
+
+function vocabularyOf(policy: Policy): Vocabulary {
+  let vocabulary = vocabularies.get(policy);
+  if (!vocabulary) {
+    vocabulary = new Vocabulary(policy, defaultLexicons);
+    vocabularies.set(policy, vocabulary);
+  }
+  return vocabulary;
+}
 
 /** The engine on decoded text; offsets in the result are UTF-16 offsets into `input.text`. */
-export function moderateText(input: TextInput, policy: Policy = defaultPolicy): ModerationResult {
+export function moderateText(
+  input: TextInput,
+  options: Omit<EngineOptions, 'maxBytes'> = {},
+): ModerationResult {
+  const policy = options.policy ?? defaultPolicy;
+  return judgeDraft(analyseText(input, policy), options.model ?? defaultModel);
+}
+
+/** Everything about a draft that does not depend on the learned model: read once, judged by any model. */
+export interface DraftAnalysis {
+  input: TextInput;
+  policy: Policy;
+  vocabulary: Vocabulary;
+  view: TextView;
+  sentences: Sentence[];
+  /** Cues of the body sentences: neither references, navigation nor disclaimers. */
+  cues: SentenceCues[];
+  disclaimers: FoundDisclaimer[];
+  citations: FoundCitation[];
+  references: FoundReference[];
+  topics: Set<string>;
+  mainProduct: string | undefined;
+  started: number;
+}
+
+/** Runs one stage of the analysis; the benchmark passes one that times each stage. */
+export type Stage = <T>(name: string, work: () => T) => T;
+const untimed: Stage = (_name, work) => work();
+
+export function analyseText(
+  input: TextInput,
+  policy: Policy = defaultPolicy,
+  stage: Stage = untimed,
+): DraftAnalysis {
   const started = performance.now();
-  let analyser = analysers.get(policy);
-  if (!analyser) {
-    analyser = new ClaimAnalyser(policy);
-    analysers.set(policy, analyser);
-  }
-
-  const view = readDraft(input.text, input.format);
-  const sentences = segmentSentences(view);
-  const structure = findStructure(view, policy.triggers.referenceHeadings, policy.triggers.navigationCues);
-  const disclaimers = findDisclaimers(view.text, sentences, policy.disclaimers);
-
-  const insideDisclaimer = (start: number, end: number) =>
-    disclaimers.some(
-      (found) =>
-        found.start !== undefined && found.end !== undefined && start < found.end && end > found.start,
-    );
+  const vocabulary = vocabularyOf(policy);
+  const view = stage('readDraft', () => readDraft(input.text, input.format));
+  const sentences = stage('segmentSentences', () => segmentSentences(view));
+  const structure = stage('findStructure', () =>
+    findStructure(view, policy.triggers.referenceHeadings, policy.triggers.navigationCues),
+  );
+  const disclaimers = stage('findDisclaimers', () =>
+    findDisclaimers(view.text, sentences, policy.disclaimers),
+  );
+  // Disclaimer spans, sorted, walked once beside the sentences (both are in text order).
+  const disclaimerSpans = disclaimers
+    .filter((found) => found.start !== undefined && found.end !== undefined)
+    .map((found) => [found.start!, found.end!] as const)
+    .sort((a, b) => a[0] - b[0]);
   const body = sentences.filter(
     (sentence) =>
       !structure.referenceBlocks.has(sentence.blockIndex) &&
       !structure.navigationBlocks.has(sentence.blockIndex) &&
-      !insideDisclaimer(sentence.start, sentence.end),
+      !disclaimerSpans.some(([start, end]) => sentence.start < end && sentence.end > start),
   );
+  const citations = stage('findCitations', () => findCitations(body, structure.referenceEntries.length > 0));
+  const references = stage('references', () => {
+    const parsed = parseReferences(structure.referenceEntries);
+    matchCitations(citations, parsed);
+    return parsed;
+  });
+  const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));
+  const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary, policy));
+  return {
+    input,
+    policy,
+    vocabulary,
+    view,
+    sentences,
+    cues,
+    disclaimers,
+    citations,
+    references,
+    topics,
+    mainProduct,
+    started,
+  };
+}
 
-  const citations = findCitations(body);
-  const references = parseReferences(structure.referenceEntries);
-  matchCitations(citations, references);
-
-  const { claims, signals } = analyser.analyse(body, citations);
-
-  const draft = draftSignals(signals, claims);
+/** Applies a model (the committed one, or one being trained) to an analysed draft. */
+export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): ModerationResult {
+  const { input, policy, view, disclaimers, citations, references } = analysis;
+  const fdaStatement = disclaimers.some(
+    (found, index) =>
+      policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
+  );
+  const genre = decideGenre(analysis.cues, input.text, fdaStatement, model);
+  const context: DraftContext = {
+    promotional: genre.likelihood.promotional,
+    reference: genre.likelihood.reference,
+    nonHealth: genre.likelihood.non_health,
+    topics: analysis.topics,
+    fdaStatement,
+  };
+  const { claims, signals } = judgeClaims(
+    analysis.cues,
+    citations,
+    context,
+    { model, policy, vocabulary: analysis.vocabulary },
+    analysis.mainProduct,
+  );
   // findDisclaimers answers in the policy's order, one result per definition.
   const disclaimerResults = disclaimers.map((found, index) => {
     const definition = policy.disclaimers[index]!;
-    const { required, because } = disclaimerRequirement(definition.requiredWhen, draft);
-    return { ...found, required, requiredBecause: because, expectedText: definition.expectedText };
+    const { required, because } = disclaimerRequirement(definition.requiredWhen, signals, genre.kind);
+    return { ...found, required, requiredBecause: because, definition };
   });
   const verdict = decideVerdict(policy, claims, disclaimerResults, citations);
 
   return {
     source: input.source,
     documentId: input.documentId,
-    policyVersion: policy.version,
+    policyVersion: `${policy.version}+${model.version}`,
     format: input.format,
     verdict: verdict.verdict,
     riskScore: verdict.riskScore,
+    genre,
     reasons: verdict.reasons,
     disclaimers: disclaimerResults.map((found) => {
       const span =
@@ -104,7 +195,7 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
         requiredBecause: found.requiredBecause,
         ...(found.status === 'altered' ? { missingParts: found.missingParts } : {}),
         ...(found.notes.length > 0 ? { notes: found.notes } : {}),
-        ...(found.status !== 'present' ? { expectedText: found.expectedText } : {}),
+        ...(found.status !== 'present' ? { expectedText: found.definition.expectedText } : {}),
         ...(span ?? {}),
       };
     }),
@@ -115,6 +206,7 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
       categories: claim.categories,
       riskScore: claim.riskScore,
       riskLevel: claim.riskLevel,
+      assertion: claim.assertion,
       factors: claim.factors,
       ...(claim.citationIds.length > 0 ? { citationIds: claim.citationIds } : {}),
     })),
@@ -137,9 +229,9 @@ export function moderateText(input: TextInput, policy: Policy = defaultPolicy): 
     })),
     stats: {
       characters: input.text.length,
-      sentences: sentences.length,
+      sentences: analysis.sentences.length,
       claims: claims.length,
-      ms: Math.round((performance.now() - started) * 100) / 100,
+      ms: Math.round((performance.now() - analysis.started) * 100) / 100,
     },
   };
 }

@@ -7,7 +7,12 @@ export interface FoundCitation {
   end: number;
   text: string;
   sentenceIndex: number;
-  kind: 'numeric' | 'author_year' | 'source_year' | 'doi';
+  /**
+   * numeric: "[3]", "¹", "body.1"; author_year: "(Smith, 2019)"; source_year: a journal or an organisation
+   * ("a study in Nutrients (2018)", "the CDC estimates"); doi; study: a particular study told by its
+   * description alone ("In one study, adults with ..."), which only a reference list could resolve.
+   */
+  kind: 'numeric' | 'author_year' | 'source_year' | 'doi' | 'study';
   numbers: number[];
   /** Author surnames or a journal name, as written. */
   names: string[];
@@ -34,8 +39,25 @@ export interface FoundReference {
 const YEAR = /\b(?:19|20)\d{2}\b/;
 const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
-  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)\s+(?:published\s+|appearing\s+)?in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in)\s+(?:the\s+)?/giu;
-const STUDY_IN_CUE = /\bin\s|according\s+to/i;
+  /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)(?:,?\s+(?:[\p{Ll}]+ly\s+)?(?:published|appearing))?\s+in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in|(?:source|sources|adapted\s+from|courtesy\s+of):)\s+(?:the\s+|an?\s+)?/giu;
+const STUDY_IN_CUE = /\bin\s|according\s+to|:\s/i;
+/** An organisation that reports something: "The World Health Organization advises", "the CDC estimates". */
+const ORGANISATION_VERB =
+  /\b(?:estimates?|estimated|recommends?|recommended|advises?|advised|reports?|reported|says|said|states?|stated|lists?|listed|warns?|warned|suggests?|suggested|notes?|noted|finds|found|concludes?|concluded|explains?|explained|confirms?|confirmed|published)\b/u;
+const ORGANISATION_HEAD =
+  /^(?:Centers?|Centres?|Institutes?|Organi[sz]ations?|Clinic|Association|Society|Foundation|University|College|Administration|Agency|Department|Council|Academy|Hospital|School|Service|Commission|Committee|Authority|Ministry|Journal|Review|Lancet|Agency|Bureau|Board)$/u;
+const ACRONYM = /^[A-Z]{2,6}$/u;
+const SUPERSCRIPT = /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/gu;
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** Digits glued to the end of a word or sentence ("body.1", "weeks2"): a citation mark if the draft numbers them in turn. */
+const GLUED_DIGITS = /(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,.;:)]|$)/gu;
+/** A particular study told by its description: "In one study", "A long-term study of 150 men", "2004 Study Shows". */
+const STUDY_MENTION =
+  /(?:\b(?:[Ii]n|[Bb]ased\s+on|[Ff]rom)\s+(?:(?:19|20)\d{2},?\s+)?)?(?:\b(?:19|20)\d{2}\s+|\[?\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Tt]en|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of|a\s+handful\s+of|[Mm]ore\s+than\s+\d+|[Oo]ver\s+\d+|\d+)\]?\s+)(?:[\p{L}-]+\s+){0,3}?(?:[Ss]tudy|[Ss]tudies|[Tt]rial|[Tt]rials|[Rr]eview|[Ss]urvey|[Mm]eta-analysis|[Ee]xperiment)\b/gu;
+const STUDY_WORD = /\b(?:stud(?:y|ies)|trials?|review|survey|meta-analysis|experiment)\b/iu;
+/** A clause shorter than this ("In one study,") is the study's name only with the clause it opens. */
+const SHORT_CLAUSE = 30;
+const MAX_DESCRIPTION = 200;
 const DOI_ALL = new RegExp(DOI.source, 'gi');
 const NUMERIC = /\[\^?(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,20})\]/g;
 const PAREN_YEAR = /\(((?:19|20)\d{2})[a-z]?\)/g;
@@ -43,9 +65,13 @@ const NAME_WORD = /^[\p{Lu}][\p{L}'’.-]*$/u;
 const CONNECTORS = new Set(['of', 'and', '&', 'in', 'for', 'the', 'de', 'on']);
 const MAX_NAME_WORDS = 8;
 
-/** In-text citations of the given sentences, in text order. */
-export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
+/**
+ * In-text citations of the given sentences, in text order. Without a reference list, a study told only by
+ * its description ("In one study, ...") is a citation too: nothing in the draft can resolve it.
+ */
+export function findCitations(sentences: readonly Sentence[], hasReferenceList: boolean): FoundCitation[] {
   const citations: FoundCitation[] = [];
+  const marks = superscriptMarks(sentences);
   for (const sentence of sentences) {
     const text = sentence.text;
     const found = new SpanSet<Omit<FoundCitation, 'id' | 'matchedReference'>>();
@@ -58,15 +84,16 @@ export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
     found.endPass();
     if (text.includes('(')) findParentheticalCitations(sentence, add, () => found.endPass());
     found.endPass();
+    if (ORGANISATION_VERB.test(text)) findOrganisationCitations(sentence, add);
+    found.endPass();
     if (text.includes('[')) {
       for (const match of text.matchAll(NUMERIC)) {
         const start = sentence.start + match.index;
-        const numbers = expandNumbers(match[1]!);
         add({
           start,
           end: start + match[0].length,
           kind: 'numeric',
-          numbers,
+          numbers: expandNumbers(match[1]!),
           names: [],
           year: null,
           doi: null,
@@ -74,18 +101,152 @@ export function findCitations(sentences: readonly Sentence[]): FoundCitation[] {
       }
       found.endPass();
     }
+    for (const mark of marks.get(sentence.index) ?? []) add(mark);
+    found.endPass();
     if (text.includes('10.')) {
       for (const match of text.matchAll(DOI_ALL)) {
         const start = sentence.start + match.index;
         const doi = match[0].toLowerCase();
         add({ start, end: start + match[0].length, kind: 'doi', numbers: [], names: [], year: null, doi });
       }
+      found.endPass();
     }
+    if (!hasReferenceList && STUDY_WORD.test(text)) findStudyMentions(sentence, add);
     for (const citation of found.items()) {
       citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
     }
   }
   return citations;
+}
+
+type CitationSpan = Parameters<AddCitation>[0];
+
+/**
+ * Superscript marks ("¹", "calm.1", "weeks2"), by sentence index. Glued digits count only when the draft
+ * numbers them from 1 ("omega3" or "covid19" alone are names, not marks). A mark's span reaches back to
+ * the start of its clause: the mark alone says nothing about what it supports.
+ */
+function superscriptMarks(sentences: readonly Sentence[]): Map<number, CitationSpan[]> {
+  const marks = new Map<number, CitationSpan[]>();
+  const glued: Array<{ sentence: Sentence; at: number; length: number; value: number }> = [];
+  const push = (sentence: Sentence, at: number, length: number, value: number) => {
+    const clause = clauseStart(sentence.text, at);
+    const list = marks.get(sentence.index) ?? [];
+    list.push({
+      start: sentence.start + clause,
+      end: sentence.start + at + length,
+      kind: 'numeric',
+      numbers: [value],
+      names: [],
+      year: null,
+      doi: null,
+    });
+    marks.set(sentence.index, list);
+  };
+  for (const sentence of sentences) {
+    const text = sentence.text;
+    for (const match of text.matchAll(SUPERSCRIPT)) {
+      if (match.index === 0) continue;
+      const value = Number([...match[0]].map((digit) => SUPERSCRIPT_DIGITS.indexOf(digit)).join(''));
+      push(sentence, match.index, match[0].length, value);
+    }
+    if (/\d/u.test(text))
+      for (const match of text.matchAll(GLUED_DIGITS))
+        glued.push({ sentence, at: match.index, length: match[0].length, value: Number(match[1]) });
+  }
+  const values = new Set(glued.map((mark) => mark.value));
+  if (values.has(1) && values.size >= 2) {
+    for (const mark of glued)
+      if (mark.value <= values.size + 2) push(mark.sentence, mark.at, mark.length, mark.value);
+  }
+  return marks;
+}
+
+/** The start of the clause that ends at `at`: after the last comma, semicolon or colon, at most 200 characters back. */
+function clauseStart(text: string, at: number): number {
+  const from = Math.max(0, at - MAX_DESCRIPTION);
+  for (let i = at - 1; i >= from; i--) {
+    const code = text.charCodeAt(i);
+    if ((code === 44 && !isDigitAt(text, i + 1)) || code === 59 || code === 58)
+      return skipSpaces(text, i + 1);
+  }
+  return from === 0 ? 0 : skipSpaces(text, text.indexOf(' ', from) + 1);
+}
+
+/** A digit at `at`: the comma before it is a thousands separator ("5,000"), not a clause break. */
+function isDigitAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 48 && code <= 57;
+}
+
+function skipSpaces(text: string, at: number): number {
+  while (at < text.length && text.charCodeAt(at) === 32) at++;
+  return at;
+}
+
+/** "The World Health Organization advises", "the CDC estimates", "Memorial Sloan Kettering Cancer Center, a ..., lists". */
+function findOrganisationCitations(sentence: Sentence, add: AddCitation): void {
+  const text = sentence.text;
+  const verbs = new RegExp(ORGANISATION_VERB.source, 'gu');
+  for (const verb of text.matchAll(verbs)) {
+    // An appositive between the name and its verb: ", a leading research institute,".
+    let nameEnd = verb.index;
+    const before = text.slice(Math.max(0, nameEnd - 90), nameEnd);
+    const appositive = /,\s[^,]{3,80},\s*$/u.exec(before);
+    if (appositive) nameEnd -= appositive[0].length;
+    const acronym = /\s*\(([A-Z]{2,6})\)\s*$/u.exec(text.slice(Math.max(0, nameEnd - 10), nameEnd));
+    const nameWordsEnd = acronym ? nameEnd - acronym[0].length : nameEnd;
+    const words = readOrganisationBackwards(text, text.slice(0, nameWordsEnd).trimEnd().length);
+    if (words.length === 0) continue;
+    const wordTexts = words.map((word) => text.slice(word.start, word.end));
+    const isOrganisation =
+      wordTexts.some((word) => ORGANISATION_HEAD.test(word)) ||
+      (wordTexts.length === 1 && ACRONYM.test(wordTexts[0]!));
+    if (!isOrganisation) continue;
+    const lead = /(?:\b(?:[Tt]he|[Aa]ccording\s+to\s+the)\s+)?$/u.exec(
+      text.slice(Math.max(0, words[0]!.start - 20), words[0]!.start),
+    );
+    add({
+      start: sentence.start + words[0]!.start - (lead?.[0].length ?? 0),
+      end: sentence.start + verb.index + verb[0].length,
+      kind: 'source_year',
+      numbers: [],
+      names: [acronym?.[1] ?? wordTexts.join(' ')],
+      year: null,
+      doi: null,
+    });
+  }
+}
+
+/** "In one study, adults with prediabetes took ...": the study's description, up to the end of its clause. */
+function findStudyMentions(sentence: Sentence, add: AddCitation): void {
+  const text = sentence.text;
+  for (const match of text.matchAll(STUDY_MENTION)) {
+    let end = clauseEnd(text, match.index + match[0].length);
+    if (end - match.index < SHORT_CLAUSE && end < text.length) end = clauseEnd(text, end + 1);
+    end = Math.min(end, match.index + MAX_DESCRIPTION);
+    while (end > match.index && /[\s.,;:]/u.test(text[end - 1]!)) end--;
+    add({
+      start: sentence.start + match.index,
+      end: sentence.start + end,
+      kind: 'study',
+      numbers: [],
+      names: [],
+      year: /\b((?:19|20)\d{2})\b/u.exec(match[0])?.[1]
+        ? Number(/\b((?:19|20)\d{2})\b/u.exec(match[0])![1])
+        : null,
+      doi: null,
+    });
+  }
+}
+
+/** The next comma, semicolon, colon or the sentence's end after `from`. */
+function clauseEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 44 || code === 59 || code === 58) return i;
+  }
+  return text.length;
 }
 
 /**
@@ -276,6 +437,29 @@ function readNameWordsBackwards(text: string, end: number): Word[] {
     if (words.length >= 6) break;
   }
   while (words.length > 0 && /^(?:and|&|et|al\.?)$/i.test(text.slice(words[0]!.start, words[0]!.end)))
+    words.shift();
+  return words;
+}
+
+const ORGANISATION_CONNECTORS = new Set(['of', 'for', 'and', '&', 'on', 'in']);
+
+/** An organisation's name ending at `end`: capitalised words, with "of", "for", "and" between them. */
+function readOrganisationBackwards(text: string, end: number): Word[] {
+  const before = text.slice(Math.max(0, end - 120), end);
+  const offset = end - before.length;
+  const words: Word[] = [];
+  let pending: Word[] = [];
+  for (const token of [...before.matchAll(/[^\s,;:()]+/gu)].reverse()) {
+    const value = token[0];
+    const word = { start: offset + token.index, end: offset + token.index + value.length };
+    if (NAME_WORD.test(value)) {
+      words.unshift(word, ...pending);
+      pending = [];
+    } else if (words.length > 0 && ORGANISATION_CONNECTORS.has(value)) pending.unshift(word);
+    else break;
+    if (words.length + pending.length >= MAX_NAME_WORDS) break;
+  }
+  while (words.length > 0 && /^(?:The|A|An|According)$/u.test(text.slice(words[0]!.start, words[0]!.end)))
     words.shift();
   return words;
 }

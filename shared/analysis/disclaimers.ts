@@ -100,9 +100,10 @@ export function findDisclaimers(
       }
     }
     if (!best) return { id: definition.id, status: 'missing', missingParts: [], notes: [] };
+    const enough = definition.presentWith ?? definition.parts.length;
     return {
       id: definition.id,
-      status: best.missing.length === 0 ? 'present' : 'altered',
+      status: best.found.length >= enough ? 'present' : 'altered',
       missingParts: best.missing,
       notes: best.notes,
       start: best.start,

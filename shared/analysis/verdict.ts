@@ -1,48 +1,49 @@
-import type { ReviewReason } from '../contract.js';
-import { isFlagged } from '../contract.js';
-import type { DisclaimerRequirement, Policy } from '../policy/index.js';
-import type { AnalysedClaim, SentenceSignals } from './claims.js';
+import type { GenreKind, ReviewReason } from '../contract.js';
+import type { DisclaimerDefinition, DisclaimerRequirement, Policy } from '../policy/index.js';
+import type { AnalysedClaim, ClaimSignals } from './claims.js';
 import type { FoundCitation } from './citations.js';
 import type { FoundDisclaimer } from './disclaimers.js';
 
-export interface DraftSignals extends SentenceSignals {
-  riskyClaims: boolean;
-}
-
-export function draftSignals(
-  sentenceSignals: readonly SentenceSignals[],
-  claims: readonly AnalysedClaim[],
-): DraftSignals {
-  const any = (key: keyof SentenceSignals) => sentenceSignals.some((signals) => signals[key]);
-  return {
-    recommendsSupplement: any('recommendsSupplement'),
-    givesHealthAdvice: any('givesHealthAdvice'),
-    structureFunctionClaim: any('structureFunctionClaim'),
-    riskyClaims: claims.some(isFlagged),
-  };
-}
-
-const REQUIREMENT_HOLDS: Record<DisclaimerRequirement, (signals: DraftSignals) => string | undefined> = {
+const REQUIREMENT_HOLDS: Record<DisclaimerRequirement, (signals: ClaimSignals) => string | undefined> = {
   always: () => 'the policy requires it for every draft',
   supplement_structure_function: (signals) =>
-    signals.recommendsSupplement && signals.structureFunctionClaim
-      ? 'the draft recommends a dietary supplement and makes structure/function claims about it'
+    signals.structureFunctionClaim
+      ? 'the draft promotes a dietary supplement with structure/function claims'
       : undefined,
   health_advice: (signals) => (signals.givesHealthAdvice ? 'the draft gives health advice' : undefined),
-  risky_claims: (signals) =>
-    signals.riskyClaims ? 'the draft makes medium- or high-risk health claims' : undefined,
+  risky_claims: (signals) => (signals.riskyClaims ? 'the draft makes high-risk health claims' : undefined),
 };
 
-/** Whether the policy requires each disclaimer for this draft, and why. */
+const REQUIREMENT_WORDS: Record<DisclaimerRequirement, string> = {
+  always: 'every draft',
+  supplement_structure_function: 'structure/function claims about a supplement',
+  health_advice: 'health advice',
+  risky_claims: 'high-risk claims',
+};
+
+/**
+ * Whether the policy requires a disclaimer for this draft, and why. Only a draft that promotes or sells
+ * needs disclaimers: a reference text or a non-health page needs none (the `always` rule aside).
+ */
 export function disclaimerRequirement(
   requiredWhen: readonly DisclaimerRequirement[],
-  signals: DraftSignals,
+  signals: ClaimSignals,
+  genre: GenreKind,
 ): { required: boolean; because: string } {
+  if (requiredWhen.includes('always')) return { required: true, because: REQUIREMENT_HOLDS.always(signals)! };
+  if (genre !== 'promotional')
+    return {
+      required: false,
+      because: `Not required: ${genre === 'reference' ? 'a reference text' : 'a draft that is not about health'} needs no disclaimer.`,
+    };
   for (const requirement of requiredWhen) {
     const because = REQUIREMENT_HOLDS[requirement](signals);
-    if (because) return { required: true, because };
+    if (because) return { required: true, because: `Required: ${because}.` };
   }
-  return { required: false, because: `not required: the draft does not meet ${requiredWhen.join(' or ')}` };
+  return {
+    required: false,
+    because: `Not required: the draft has no ${requiredWhen.map((requirement) => REQUIREMENT_WORDS[requirement]).join(' or ')}.`,
+  };
 }
 
 export interface Verdict {
@@ -51,29 +52,41 @@ export interface Verdict {
   reasons: ReviewReason[];
 }
 
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
 /**
- * `review` when a claim is high risk, a required disclaimer is missing or altered, or a medium/high claim
- * rests on a citation the references do not contain.
+ * `review` when a claim is high risk or a required disclaimer is missing or altered. The draft's score is
+ * its riskiest claim's, raised for each disclaimer problem and each citation the references lack.
  */
 export function decideVerdict(
   policy: Policy,
   claims: readonly AnalysedClaim[],
-  disclaimers: ReadonlyArray<FoundDisclaimer & { required: boolean }>,
+  disclaimers: ReadonlyArray<FoundDisclaimer & { required: boolean; definition: DisclaimerDefinition }>,
   citations: readonly FoundCitation[],
 ): Verdict {
   const reasons: ReviewReason[] = [];
-  const high = claims.filter((claim) => claim.riskLevel === 'high');
-  if (high.length > 0)
-    reasons.push({ code: 'high_risk_claims', detail: `${high.length} high-risk claim(s)` });
-  let score = Math.max(0, ...claims.map((claim) => claim.riskScore));
+  let high = 0;
+  let score = 0;
+  for (const claim of claims) {
+    if (claim.riskLevel === 'high') high++;
+    if (claim.riskScore > score) score = claim.riskScore;
+  }
+  if (high > 0)
+    reasons.push({
+      code: 'high_risk_claims',
+      detail: `${plural(high, 'high-risk claim', 'high-risk claims')}.`,
+    });
   for (const disclaimer of disclaimers) {
     if (!disclaimer.required || disclaimer.status === 'present') continue;
+    const title = disclaimer.definition.title;
     reasons.push({
       code: `disclaimer_${disclaimer.status}`,
       detail:
         disclaimer.status === 'missing'
-          ? `required disclaimer "${disclaimer.id}" is missing`
-          : `required disclaimer "${disclaimer.id}" is altered: ${disclaimer.missingParts.join(', ')} missing or changed`,
+          ? `The ${title} is missing.`
+          : `The ${title} is altered: ${disclaimer.missingParts
+              .map((id) => disclaimer.definition.parts.find((part) => part.id === id)?.description ?? id)
+              .join('; ')}.`,
     });
     score +=
       disclaimer.status === 'missing'
@@ -81,20 +94,25 @@ export function decideVerdict(
         : policy.weights.draft.requiredDisclaimerAltered;
   }
   const byId = new Map(citations.map((citation) => [citation.id, citation]));
-  const unsupportedRisky = new Set<string>();
+  const unsupportedHigh = new Set<string>();
   for (const claim of claims) {
-    if (!isFlagged(claim)) continue;
-    for (const id of claim.citationIds) if (byId.get(id)?.matchedReference === null) unsupportedRisky.add(id);
+    if (claim.riskLevel !== 'high') continue;
+    for (const id of claim.citationIds) if (byId.get(id)?.matchedReference === null) unsupportedHigh.add(id);
   }
-  if (unsupportedRisky.size > 0) {
+  if (unsupportedHigh.size > 0) {
     reasons.push({
       code: 'unsupported_citations',
-      detail: `${unsupportedRisky.size} risky claim citation(s) not in the reference list`,
+      detail: `High-risk claims cite ${plural(unsupportedHigh.size, 'source', 'sources')} the references do not contain.`,
     });
   }
-  score +=
-    citations.filter((citation) => citation.matchedReference === null).length *
-    policy.weights.draft.unsupportedCitation;
+  // Each citation the references lack adds a little, up to the cap: a draft of nothing but citations is not a risk.
+  let unsupported = 0;
+  for (const citation of citations) if (citation.matchedReference === null) unsupported++;
+  if (score > 0)
+    score += Math.min(
+      unsupported * policy.weights.draft.unsupportedCitation,
+      policy.weights.draft.unsupportedCitationCap,
+    );
   return {
     verdict: reasons.length > 0 ? 'review' : 'pass',
     riskScore: Math.max(0, Math.min(100, Math.round(score))),

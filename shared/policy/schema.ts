@@ -1,5 +1,4 @@
 import * as z from '../zod.js';
-import { ClaimCategory } from '../contract.js';
 
 /**
  * Phrases are lower-case word sequences matched on word tokens; a trailing `*` on a word matches any
@@ -74,6 +73,8 @@ export const DisclaimerDefinition = z.object({
    */
   attemptParts: z._default(z.array(z.string()), []),
   parts: z.array(DisclaimerPart).check(z.minLength(1)),
+  /** How many parts make the disclaimer present (the rest may be paraphrased away); all of them if absent. */
+  presentWith: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 export type DisclaimerDefinition = z.infer<typeof DisclaimerDefinition>;
 
@@ -99,6 +100,14 @@ export const Policy = z.object({
     /** Neurotransmitters, hormones and markers a mechanism claim names. */
     mechanismTargets: phrases,
     vulnerableGroups: phrases,
+    /** Word endings of disease names ("itis", "osis"): an unlisted "-itis" word is a disease all the same. */
+    diseaseSuffixes: z.array(z.string().check(z.regex(/^[a-z]{3,8}$/u, 'a lower-case word ending'))),
+    /** Viruses, bacteria, fungi, toxins: what an anti-infective claim acts on. */
+    pathogens: phrases,
+    /** Nouns that present a product as a treatment ("a natural cure", "an antiviral"). */
+    cureNouns: phrases,
+    /** Generic words for medicines ("medication", "prescription drugs"). */
+    medicationWords: phrases,
   }),
   triggers: z.object({
     diseaseVerbs: phrases,
@@ -130,6 +139,20 @@ export const Policy = z.object({
     addressing: phrases,
     navigationCues: phrases,
     referenceHeadings: phrases,
+    /** Words for studies and evidence ("trial", "research", "meta-analysis"). */
+    studyNouns: phrases,
+    /** Who reports research or is studied ("researchers", "participants", "the FDA"). */
+    researchSubjects: phrases,
+    /** Historical or traditional use, told rather than claimed ("traditionally used for"). */
+    traditionalUse: phrases,
+    /** Conditions and hypotheses ("if", "whether", "would"). */
+    hypotheticals: phrases,
+    /** Advice to ask a health professional. */
+    consultCues: phrases,
+    /** Sales superlatives ("powerful", "miracle", "guaranteed"). */
+    promotionalWords: phrases,
+    /** Shop words ("buy", "order", "free shipping"). */
+    commerceCues: phrases,
   }),
   /** Tolerable upper intake levels for supplements, in mg per day. */
   upperLimits: z.array(
@@ -146,28 +169,19 @@ export const Policy = z.object({
         }),
       ),
   ),
+  /** Score points the deterministic rules add to a claim's learned score, and the draft-level additions. */
   weights: z.object({
-    /** The heaviest category counts in full, every further one at half its weight. */
-    categories: z.record(ClaimCategory, weight),
-    diseaseTerm: weight,
-    drugTerm: weight,
-    number: weight,
     unsupportedCitation: weight,
-    supportedCitation: weight,
     aboveUpperLimit: weight,
-    mechanismTiedToDisorder: weight,
-    noProduct: weight,
-    hedge: weight,
-    negation: weight,
-    question: weight,
-    reportedSpeech: weight,
-    safetyCaveat: weight,
     doseChange: weight,
-    safetyWithCondition: weight,
+    /** "FDA approved" or "FDA registered" said of a supplement. */
+    regulatoryMisstatement: weight,
     draft: z.object({
       requiredDisclaimerMissing: weight,
       requiredDisclaimerAltered: weight,
       unsupportedCitation: weight,
+      /** The most that unsupported citations add to the draft's score together. */
+      unsupportedCitationCap: weight,
     }),
   }),
   thresholds: z

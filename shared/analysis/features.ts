@@ -1,0 +1,331 @@
+import type { FoundCitation } from './citations.js';
+import type { PhraseMatch } from './lexicon.js';
+import { tagSentence, type TaggedWord } from './nlp.js';
+import type { Sentence } from './sentences.js';
+import { tokensOf, type Token } from './tokens.js';
+import type { Tag, Vocabulary } from './vocabulary.js';
+
+/** How a sentence puts what it says (one of them, the strongest that applies). */
+export type Assertion = 'asserted' | 'negated' | 'hedged' | 'question' | 'reported' | 'hypothetical';
+
+/** What one sentence holds, found once and read by the features, the rules and the explanations. */
+export class SentenceCues {
+  readonly tokens: Token[];
+  private readonly byTag = new Map<Tag, PhraseMatch<Tag>[]>();
+  /** Part-of-speech tags; only sentences with a claim cue are tagged. */
+  words: TaggedWord[] = [];
+
+  constructor(
+    readonly sentence: Sentence,
+    vocabulary: Vocabulary,
+  ) {
+    this.tokens = tokensOf(sentence);
+    for (const match of vocabulary.lexicon.match(this.tokens)) {
+      const list = this.byTag.get(match.tag);
+      if (list) list.push(match);
+      else this.byTag.set(match.tag, [match]);
+    }
+  }
+
+  all(tag: Tag): readonly PhraseMatch<Tag>[] {
+    return this.byTag.get(tag) ?? [];
+  }
+
+  has(tag: Tag): boolean {
+    return this.byTag.has(tag);
+  }
+
+  first(tag: Tag): string | undefined {
+    const match = this.byTag.get(tag)?.[0];
+    return match ? this.phrase(match) : undefined;
+  }
+
+  phrase(match: { first: number; last: number }): string {
+    const from = this.tokens[match.first]!.start - this.sentence.start;
+    const to = this.tokens[match.last]!.end - this.sentence.start;
+    return this.sentence.text.slice(from, to);
+  }
+
+  /** Whether the tagger put any word of the match inside a negation's scope. */
+  negated(match: { first: number; last: number }): boolean {
+    const start = this.tokens[match.first]!.start;
+    const end = this.tokens[match.last]!.end;
+    return this.words.some((word) => word.negated && word.start < end && word.end > start);
+  }
+
+  /** The first match of a tag that no negation governs. */
+  asserted(tag: Tag): PhraseMatch<Tag> | undefined {
+    return this.all(tag).find((match) => !this.negated(match));
+  }
+
+  /**
+   * The first unnegated match of a verb cue that is used as a verb: a one-word cue must be tagged a verb
+   * ("Benefits of ..." is a noun) unless it opens the sentence, where fragments drop their subject.
+   */
+  assertedVerb(tag: Tag): PhraseMatch<Tag> | undefined {
+    return this.all(tag).find((match) => {
+      if (this.negated(match)) return false;
+      if (match.first !== match.last || match.first === 0) return true;
+      const start = this.tokens[match.first]!.start;
+      const word = this.words.find((tagged) => tagged.start <= start && tagged.end > start);
+      return word === undefined || word.pos === 'VERB' || word.pos === 'AUX';
+    });
+  }
+}
+
+/** Tags whose presence makes a sentence worth tagging and scoring at all. */
+const CANDIDATE_TAGS: readonly Tag[] = [
+  'disease',
+  'symptom',
+  'drug',
+  'pathogen',
+  'cureNoun',
+  'treatVerb',
+  'diseasePhrase',
+  'effect',
+  'mechanismVerb',
+  'establishment',
+  'studyNoun',
+  'safety',
+  'testimonial',
+  'dosageWord',
+  'imperative',
+  'outcome',
+];
+
+const DIGIT = /\d/u;
+const PERCENT = /\d\s?(?:%|percent\b|per\s?cent\b)/iu;
+const MULTIPLE =
+  /\b\d+(?:\.\d+)?\s?(?:x\b|-?fold\b|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|ten\s+times)\s+(?:as|more|better|faster)\b/iu;
+const DURATION =
+  /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/iu;
+const AMOUNT =
+  /(?<![\p{L}\p{N}.])\d{1,6}(?:[.,]\d+)?\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
+const FREQUENCY =
+  /\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|twice|times\s+a\s+(?:day|week)|at\s+bedtime|before\s+bed|with\s+meals?)\b/iu;
+const QUESTION_END = /\?["”’)]*$/u;
+const OPENING_QUESTION = /^(?:can|could|does|do|is|are|will|should|would|how|what|why|which)\b/iu;
+const EXCLAMATION = /!/u;
+
+/** The cues of every sentence; the tagger runs only on sentences with a claim cue. */
+export function findCues(sentences: readonly Sentence[], vocabulary: Vocabulary): SentenceCues[] {
+  return sentences.map((sentence) => {
+    const cues = new SentenceCues(sentence, vocabulary);
+    if (isCandidate(cues, vocabulary)) cues.words = tagSentence(sentence.text, sentence.start);
+    return cues;
+  });
+}
+
+export function isCandidate(cues: SentenceCues, vocabulary: Vocabulary): boolean {
+  return CANDIDATE_TAGS.some((tag) => cues.has(tag)) || suffixDisease(cues, vocabulary) !== undefined;
+}
+
+/** An unlisted word shaped like a disease name ("-itis", "-osis"): new names work as listed ones do. */
+export function suffixDisease(cues: SentenceCues, vocabulary: Vocabulary): string | undefined {
+  for (const token of cues.tokens) {
+    if (token.norm.length < 7) continue;
+    for (const suffix of vocabulary.diseaseSuffixes) {
+      if (token.norm.endsWith(suffix)) return token.norm;
+    }
+  }
+  return undefined;
+}
+
+/** Draft-wide facts the sentence features read. */
+export interface DraftContext {
+  /** Genre probabilities from the genre model. */
+  promotional: number;
+  reference: number;
+  nonHealth: number;
+  /** Words that name what the draft is about (products, brands, the subject it keeps returning to). */
+  topics: ReadonlySet<string>;
+  /** The full FDA statement is in the draft. */
+  fdaStatement: boolean;
+}
+
+/** The sentence features, by name; 0-valued features are left out. */
+export type FeatureVector = Map<string, number>;
+
+export interface SentenceFeatures {
+  features: FeatureVector;
+  assertion: Assertion;
+}
+
+/** A sentence's features: cues, structure (who does what), assertion status, and the draft's genre. */
+export function sentenceFeatures(
+  cues: SentenceCues,
+  neighbours: { previous?: SentenceCues; next?: SentenceCues },
+  context: DraftContext,
+  vocabulary: Vocabulary,
+  citations: readonly FoundCitation[],
+): SentenceFeatures {
+  const f: FeatureVector = new Map();
+  const set = (name: string, value: number | boolean = 1) => {
+    const number = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    if (number !== 0) f.set(name, number);
+  };
+  const { sentence } = cues;
+  const text = sentence.text;
+
+  const disease = cues.has('disease') || suffixDisease(cues, vocabulary) !== undefined;
+  const symptom = cues.has('symptom');
+  const drug = cues.has('drug');
+  const product =
+    cues.has('supplement') ||
+    cues.has('product') ||
+    cues.has('productForm') ||
+    cues.tokens.some((token) => context.topics.has(token.norm));
+  const treat = cues.asserted('treatVerb');
+  const effect = cues.asserted('effect');
+  const anyClaimVerb =
+    cues.has('treatVerb') || cues.has('effect') || cues.has('interaction') || cues.has('mechanismVerb');
+  const claimVerbAsserted = treat ?? effect ?? cues.asserted('interaction') ?? cues.asserted('mechanismVerb');
+
+  set('disease', disease);
+  set('symptom', symptom);
+  set('drug', drug);
+  set('medication', cues.has('medication'));
+  set('supplement', product);
+  set('pathogen', cues.has('pathogen'));
+  set('cureNoun', cues.has('cureNoun'));
+  set('diseasePhrase', cues.asserted('diseasePhrase') !== undefined);
+  set('outcome', cues.has('outcome'));
+  set('mechanismTarget', cues.has('mechanismTarget'));
+  set('vulnerable', cues.has('vulnerable'));
+  set('treatVerb', treat !== undefined);
+  set('effectVerb', effect !== undefined);
+  set('interaction', cues.assertedVerb('interaction') !== undefined);
+  set('mechanismVerb', cues.assertedVerb('mechanismVerb') !== undefined);
+  set('treatVerb×disease', treat !== undefined && (disease || symptom || cues.has('pathogen')));
+  set('effectVerb×disease', effect !== undefined && (disease || symptom));
+  set('claimVerb×drug', claimVerbAsserted !== undefined && drug);
+  set('claimVerb×product', claimVerbAsserted !== undefined && product);
+  set('disease×product', (disease || symptom) && product);
+  set('drug×product', drug && product);
+  set('establishment', cues.has('establishment'));
+  set('studyNoun', cues.has('studyNoun'));
+  set('researchSubject', cues.has('researchSubject'));
+  set('safety', cues.has('safety') && !cues.has('caveat'));
+  set('caveat', cues.has('caveat'));
+  set('harm', cues.has('harm'));
+  set('consult', cues.has('consult'));
+  set('testimonial', cues.has('testimonial'));
+  set('promotional', cues.has('promotional'));
+  set('commerce', cues.has('commerce'));
+  set('recommendation', cues.has('recommendation'));
+  set('authorised', cues.has('authorised'));
+  const hasDigit = DIGIT.test(text);
+  set('percent', hasDigit && PERCENT.test(text));
+  set('multiple', hasDigit && MULTIPLE.test(text));
+  set('duration', DURATION.test(text));
+  const amount = hasDigit && AMOUNT.test(text);
+  set('amount', amount);
+  set('frequency', FREQUENCY.test(text));
+  const citing = citations.length > 0;
+  set('citation', citing);
+  set(
+    'unsupportedCitation',
+    citations.some((citation) => citation.matchedReference === null),
+  );
+
+  // Structure: where the sentence's verb is and what stands before it.
+  const words = cues.words;
+  const firstWord = words.find((word) => word.pos !== 'PUNCT' && word.pos !== 'SYM');
+  const firstVerbIndex = words.findIndex((word) => word.pos === 'VERB' || word.pos === 'AUX');
+  const opener = cues.tokens[0];
+  const opensWithCue = (tag: Tag) => cues.all(tag).some((match) => match.first === 0);
+  const imperative =
+    firstWord !== undefined &&
+    ((firstWord.pos === 'VERB' && firstWord.lower === firstWord.lemma) || opensWithCue('imperative')) &&
+    !/s$/u.test(firstWord.lower);
+  const fragment =
+    !imperative &&
+    opener !== undefined &&
+    (opensWithCue('treatVerb') ||
+      opensWithCue('effect') ||
+      opensWithCue('mechanismVerb') ||
+      opensWithCue('interaction'));
+  set('imperative', imperative);
+  set('imperative×amount', imperative && amount);
+  set('fragmentClaim', fragment);
+  set('fragment×disease', fragment && (disease || symptom || cues.has('pathogen')));
+  const subjectWords = firstVerbIndex > 0 ? words.slice(0, firstVerbIndex) : [];
+  const subjectHas = (lemmas: ReadonlySet<string>) => subjectWords.some((word) => lemmas.has(word.lemma));
+  set('subjectPronoun', subjectHas(PRODUCT_PRONOUNS));
+  set('subjectYou', subjectHas(SECOND_PERSON));
+  set(
+    'firstPerson',
+    words.some((word) => FIRST_PERSON.has(word.lower)),
+  );
+  set(
+    'weOur',
+    words.some((word) => WE.has(word.lower)),
+  );
+  set(
+    'subjectResearch',
+    subjectWords.some((word) =>
+      cues.all('researchSubject').some((match) => cues.tokens[match.first]!.start === word.start),
+    ) || cues.all('studyNoun').some((match) => match.first <= 3),
+  );
+  set('heading', sentence.blockKind === 'heading');
+  set('listItem', sentence.blockKind === 'listItem');
+  set('short', cues.tokens.length <= 6);
+  set('exclamation', EXCLAMATION.test(text));
+
+  const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
+  set(`assertion:${assertion}`);
+  // A sentence that claims nothing: no claim verb or noun, no proof, safety or dosage words.
+  set(
+    'noClaimWords',
+    claimVerbAsserted === undefined &&
+      !CLAIM_WORD_TAGS.some((tag) => cues.has(tag)) &&
+      !imperative &&
+      !fragment,
+  );
+
+  // Context: neighbouring sentences and the draft.
+  set('previousDrug', neighbours.previous?.has('drug') ?? false);
+  set('previousDisease', neighbours.previous?.has('disease') ?? false);
+  set('fdaStatementInDraft', context.fdaStatement);
+  const genreScaled = (name: string, present: boolean) => {
+    if (!present) return;
+    set(`${name}×promotional`, context.promotional);
+    set(`${name}×reference`, context.reference);
+    set(`${name}×nonHealth`, context.nonHealth);
+  };
+  genreScaled('bias', true);
+  genreScaled('hedged', assertion === 'hedged');
+  genreScaled('reported', assertion === 'reported');
+  genreScaled('disease', disease || symptom);
+  genreScaled('establishment', cues.has('establishment') || cues.has('studyNoun'));
+  genreScaled('number', f.has('percent') || f.has('multiple') || f.has('duration'));
+  return { features: f, assertion };
+}
+
+const CLAIM_WORD_TAGS: readonly Tag[] = [
+  'cureNoun',
+  'diseasePhrase',
+  'establishment',
+  'safety',
+  'testimonial',
+  'dosageWord',
+];
+const PRODUCT_PRONOUNS: ReadonlySet<string> = new Set(['it', 'this', 'these', 'they', 'our']);
+const SECOND_PERSON: ReadonlySet<string> = new Set(['you', 'your']);
+const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'my', 'me', "i'm", "i've"]);
+const WE: ReadonlySet<string> = new Set(['we', 'our', 'us']);
+
+function assertionOf(
+  cues: SentenceCues,
+  text: string,
+  anyClaimVerb: boolean,
+  claimVerbAsserted: boolean,
+): Assertion {
+  if (QUESTION_END.test(text) || (OPENING_QUESTION.test(text) && text.includes('?'))) return 'question';
+  if (anyClaimVerb && !claimVerbAsserted) return 'negated';
+  if (cues.all('negator').some((match) => cues.negated(match)) && !claimVerbAsserted) return 'negated';
+  if (cues.has('reported') || cues.has('traditional')) return 'reported';
+  if (cues.has('hypothetical')) return 'hypothetical';
+  if (cues.has('hedge')) return 'hedged';
+  return 'asserted';
+}

@@ -1,0 +1,274 @@
+import type { Policy } from '../policy/index.js';
+import type { SentenceCues } from './features.js';
+import { contributions, probability, type ClaimModel } from './model.js';
+import type { Tag, Vocabulary } from './vocabulary.js';
+
+/** Who is speaking: the draft's genre decides how hedges and "studies found" are judged. */
+export type Genre = 'non_health' | 'reference' | 'promotional';
+
+const HEALTH_TAGS: readonly Tag[] = [
+  'disease',
+  'symptom',
+  'drug',
+  'supplement',
+  'pathogen',
+  'cureNoun',
+  'outcome',
+];
+
+const INSTITUTION =
+  /\b(?:National|Institutes?|Department|Centers?|Centre|University|Administration|Agency|Office|Organization|Association|Society|College|NIH|NCCIH|CDC|FDA|WHO|NCI)\b/u;
+const EVIDENCE =
+  /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu;
+const TITLE_CASE = /^(?:\p{Lu}[\p{L}'’-]*\s+){2,}\p{Lu}/u;
+const PEOPLE: ReadonlySet<string> = new Set([
+  'people',
+  'adults',
+  'patients',
+  'participants',
+  'children',
+  'women',
+  'men',
+  'older',
+]);
+
+const share = (cues: readonly SentenceCues[], test: (sentence: SentenceCues) => boolean) =>
+  cues.length === 0 ? 0 : cues.filter(test).length / cues.length;
+
+/** Draft-wide features, each a share of the draft's sentences (or a yes/no), so length does not matter. */
+export function genreFeatures(
+  cues: readonly SentenceCues[],
+  text: string,
+  fdaStatement: boolean,
+): Map<string, number> {
+  const features = new Map<string, number>();
+  const set = (name: string, value: number) => {
+    if (value !== 0) features.set(name, value);
+  };
+  const hasAny = (tags: readonly Tag[]) => (sentence: SentenceCues) => tags.some((tag) => sentence.has(tag));
+  set('health', share(cues, hasAny(HEALTH_TAGS)));
+  set('disease', share(cues, hasAny(['disease', 'symptom', 'pathogen'])));
+  set('drug', share(cues, hasAny(['drug', 'medication'])));
+  set('supplement', share(cues, hasAny(['supplement', 'product', 'productForm'])));
+  set(
+    'treatment',
+    share(cues, (s) => s.has('treatVerb') && (s.has('disease') || s.has('symptom') || s.has('pathogen'))),
+  );
+  set('commerce', share(cues, hasAny(['commerce', 'recommendation'])));
+  set('promotional', share(cues, hasAny(['promotional'])));
+  set('hedge', share(cues, hasAny(['hedge'])));
+  set('reported', share(cues, hasAny(['reported', 'traditional'])));
+  set('research', share(cues, hasAny(['studyNoun', 'researchSubject', 'establishment'])));
+  set('consult', share(cues, hasAny(['consult'])));
+  set('harm', share(cues, hasAny(['harm', 'caveat'])));
+  set('safety', share(cues, hasAny(['safety'])));
+  set('testimonial', share(cues, hasAny(['testimonial'])));
+  set(
+    'imperative',
+    share(cues, (s) => s.all('imperative').some((match) => match.first === 0)),
+  );
+  set(
+    'firstPerson',
+    share(cues, (s) => s.tokens.some((token) => token.norm === 'i' || token.norm === 'my')),
+  );
+  set(
+    'weOur',
+    share(cues, (s) => s.tokens.some((token) => token.norm === 'we' || token.norm === 'our')),
+  );
+  set(
+    'you',
+    share(cues, (s) => s.tokens.some((token) => token.norm === 'you' || token.norm === 'your')),
+  );
+  set(
+    'heading',
+    share(cues, (s) => s.sentence.blockKind === 'heading'),
+  );
+  set(
+    'listItem',
+    share(cues, (s) => s.sentence.blockKind === 'listItem'),
+  );
+  set(
+    'exclamation',
+    share(cues, (s) => s.sentence.text.includes('!')),
+  );
+  set('trademark', /[™®]/u.test(text) ? 1 : 0);
+  set('price', /[$€£]\s?\d/u.test(text) ? 1 : 0);
+  set('fdaStatement', fdaStatement ? 1 : 0);
+  set('fewSentences', cues.length <= 8 ? 1 : 0);
+  const claimShaped = (s: SentenceCues) =>
+    (s.has('treatVerb') || s.has('effect') || s.has('cureNoun') || s.has('diseasePhrase')) &&
+    (s.has('disease') ||
+      s.has('symptom') ||
+      s.has('pathogen') ||
+      s.has('supplement') ||
+      s.has('product') ||
+      s.has('outcome'));
+  const plain = (s: SentenceCues) =>
+    !s.has('hedge') && !s.has('reported') && !s.has('traditional') && !s.has('negator');
+  set(
+    'assertedClaims',
+    share(cues, (s) => claimShaped(s) && plain(s)),
+  );
+  set(
+    'hedgedClaims',
+    share(cues, (s) => claimShaped(s) && s.has('hedge')),
+  );
+  set(
+    'fragments',
+    share(cues, (s) =>
+      ['treatVerb', 'effect', 'mechanismVerb'].some((tag) => s.all(tag as Tag).some((m) => m.first === 0)),
+    ),
+  );
+  set(
+    'institution',
+    share(cues, (s) => INSTITUTION.test(s.sentence.text)),
+  );
+  set(
+    'evidence',
+    share(cues, (s) => EVIDENCE.test(s.sentence.text)),
+  );
+  set(
+    'titleCase',
+    share(cues, (s) => TITLE_CASE.test(s.sentence.text)),
+  );
+  const words = cues.reduce((sum, s) => sum + s.tokens.length, 0);
+  set('longSentences', cues.length === 0 ? 0 : Math.min(words / cues.length, 40) / 40);
+  set(
+    'people',
+    share(cues, (s) => s.tokens.some((token) => PEOPLE.has(token.norm))),
+  );
+  return features;
+}
+
+const GENRE_FEATURE_TEXT: Record<string, string> = {
+  health: 'sentences about health',
+  disease: 'sentences naming diseases or symptoms',
+  drug: 'sentences naming drugs or medication',
+  supplement: 'sentences about supplements or products',
+  treatment: 'sentences saying something treats a condition',
+  commerce: 'shop words and product recommendations',
+  promotional: 'sales superlatives',
+  hedge: 'hedged wording',
+  reported: 'reported speech and historical use',
+  research: 'talk of studies and evidence',
+  consult: 'advice to ask a health professional',
+  harm: 'warnings and caveats',
+  safety: 'safety words',
+  testimonial: 'testimonials',
+  imperative: 'instructions to the reader',
+  firstPerson: 'first-person writing',
+  weOur: 'a seller\'s "we" and "our"',
+  you: 'writing to "you"',
+  heading: 'headings',
+  listItem: 'list items',
+  exclamation: 'exclamations',
+  trademark: 'trademark signs',
+  price: 'prices',
+  fdaStatement: 'the FDA supplement statement',
+  fewSentences: 'a short text',
+  assertedClaims: 'plain claims of effects',
+  hedgedClaims: 'hedged statements of effects',
+  fragments: 'bare claim fragments',
+  institution: 'institutions named',
+  evidence: 'talk of evidence and its limits',
+  titleCase: 'title-case product lines',
+  longSentences: 'long explanatory sentences',
+  people: 'statements about people in general',
+};
+
+const GENRE_TITLES: Record<Genre, string> = {
+  non_health: 'Not about health',
+  reference: 'Reference text',
+  promotional: 'Promotional',
+};
+
+/** Decides the genre from the draft's features with the model's two genre classifiers. */
+export function decideGenre(
+  cues: readonly SentenceCues[],
+  text: string,
+  fdaStatement: boolean,
+  model: Pick<ClaimModel, 'genre'>,
+): GenreResult {
+  const features = genreFeatures(cues, text, fdaStatement);
+  const nonHealth = probability(model.genre.nonHealth, features);
+  const promotional = (1 - nonHealth) * probability(model.genre.promotional, features);
+  const reference = Math.max(0, 1 - nonHealth - promotional);
+  const likelihood = {
+    non_health: round2(nonHealth),
+    reference: round2(reference),
+    promotional: round2(promotional),
+  };
+  const kind: Genre =
+    nonHealth >= Math.max(reference, promotional)
+      ? 'non_health'
+      : promotional >= reference
+        ? 'promotional'
+        : 'reference';
+  const deciding = kind === 'non_health' ? model.genre.nonHealth : model.genre.promotional;
+  // What pushed the decision its way: positive contributions for promotional, negative for reference.
+  const sign = kind === 'reference' ? -1 : 1;
+  const pointers = contributions(deciding, features)
+    .filter((part) => part.value * sign > 0.2 && GENRE_FEATURE_TEXT[part.name])
+    .slice(0, 3)
+    .map((part) => GENRE_FEATURE_TEXT[part.name]!);
+  const reasons = [`${GENRE_TITLES[kind]}: ${GENRE_CONSEQUENCE[kind]}`];
+  if (pointers.length > 0) reasons.push(`Pointing that way: ${pointers.join(', ')}.`);
+  return { kind, likelihood, reasons };
+}
+
+const GENRE_CONSEQUENCE: Record<Genre, string> = {
+  non_health: 'health words here are not health claims, and no disclaimer is needed.',
+  reference: 'hedged evidence summaries and reported findings are not claims, and no disclaimer is needed.',
+  promotional: 'hedges do not soften disease claims, and "studies show" must be backed.',
+};
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+export interface GenreResult {
+  kind: Genre;
+  likelihood: Record<Genre, number>;
+  reasons: string[];
+}
+
+const TOPIC_MIN_MENTIONS = 3;
+
+/**
+ * What the draft is about: words before a product form ("PureSea" in "PureSea fish oil"), supplements it
+ * names, and capitalised sentence openers it keeps coming back to ("Berberine lowers ...").
+ */
+export function findTopics(
+  cues: readonly SentenceCues[],
+  vocabulary: Vocabulary,
+  policy: Policy,
+): { topics: Set<string>; mainProduct: string | undefined } {
+  const mentions = new Map<string, number>();
+  const count = (word: string) => mentions.set(word, (mentions.get(word) ?? 0) + 1);
+  const products = new Map<string, number>();
+  const openers = new Set<string>();
+  for (const sentence of cues) {
+    for (const match of sentence.all('supplement')) {
+      const name = sentence.phrase(match).toLowerCase();
+      products.set(name, (products.get(name) ?? 0) + 1);
+    }
+    for (const form of sentence.all('productForm')) {
+      const before = sentence.tokens[form.first - 1];
+      if (before && !vocabulary.stopwords.has(before.norm) && !/^\d/u.test(before.norm))
+        openers.add(before.norm);
+    }
+    const first = sentence.tokens[0];
+    if (first && /^\p{Lu}/u.test(sentence.sentence.text.slice(first.start - sentence.sentence.start)))
+      openers.add(first.norm);
+  }
+  for (const sentence of cues)
+    for (const token of sentence.tokens) if (openers.has(token.norm)) count(token.norm);
+  const topics = new Set<string>();
+  for (const [word, times] of mentions) {
+    if (times >= TOPIC_MIN_MENTIONS && !vocabulary.stopwords.has(word) && word.length > 2) topics.add(word);
+  }
+  for (const name of products.keys())
+    for (const word of name.split(' ')) if (!vocabulary.stopwords.has(word)) topics.add(word);
+  const mainProduct = [...products.entries()]
+    .filter(([name]) => policy.upperLimits.some((limit) => name.startsWith(limit.product)))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  return { topics, mainProduct };
+}

@@ -1,0 +1,55 @@
+import { CLAIM_CATEGORIES, type ClaimCategory } from '../contract.js';
+import * as z from '../zod.js';
+
+/** A linear model over named features: the log-odds are the intercept plus each feature times its weight. */
+export const LinearModel = z.object({
+  intercept: z.number(),
+  weights: z.record(z.string(), z.number()),
+});
+export type LinearModel = z.infer<typeof LinearModel>;
+
+/**
+ * The learned part of the engine, trained by `npm run train` from the labelled corpus and committed as
+ * data. Thresholds are on the claim model's log-odds and were chosen on the training data only.
+ */
+export const ClaimModel = z.object({
+  version: z.string().check(z.minLength(1)),
+  trainedOn: z.object({ documents: z.number(), sentences: z.number(), positives: z.number() }),
+  genre: z.object({
+    /** Log-odds that a draft is not about health at all. */
+    nonHealth: LinearModel,
+    /** Log-odds that a health draft promotes or sells (rather than informs). */
+    promotional: LinearModel,
+  }),
+  claim: LinearModel,
+  thresholds: z.object({ medium: z.number(), high: z.number() }),
+  /** Per-category models, for the categories the corpus labels; the others are decided by rules. */
+  categories: z.partialRecord(z.enum(CLAIM_CATEGORIES), LinearModel),
+});
+export type ClaimModel = z.infer<typeof ClaimModel>;
+
+export function logOdds(model: LinearModel, features: ReadonlyMap<string, number>): number {
+  let sum = model.intercept;
+  for (const [name, value] of features) sum += (model.weights[name] ?? 0) * value;
+  return sum;
+}
+
+export function probability(model: LinearModel, features: ReadonlyMap<string, number>): number {
+  const z = logOdds(model, features);
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** Each feature's share of the log-odds, largest first. */
+export function contributions(
+  model: LinearModel,
+  features: ReadonlyMap<string, number>,
+): Array<{ name: string; value: number }> {
+  const parts: Array<{ name: string; value: number }> = [];
+  for (const [name, value] of features) {
+    const weight = model.weights[name];
+    if (weight !== undefined && weight !== 0) parts.push({ name, value: weight * value });
+  }
+  return parts.sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.name.localeCompare(b.name));
+}
+
+export type { ClaimCategory };

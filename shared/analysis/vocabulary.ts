@@ -1,0 +1,103 @@
+import type { Lexicons } from '../lexicons/index.js';
+import type { Policy } from '../policy/index.js';
+import { Lexicon } from './lexicon.js';
+
+/** What a phrase of the vocabulary is: a term from a public vocabulary, or a cue from the policy. */
+export type Tag =
+  // Terms from public vocabularies (shared/lexicons).
+  | 'disease'
+  | 'symptom'
+  | 'drug'
+  | 'supplement'
+  // Terms and cues from the policy.
+  | 'product'
+  | 'productForm'
+  | 'outcome'
+  | 'mechanismTarget'
+  | 'vulnerable'
+  | 'pathogen'
+  | 'cureNoun'
+  | 'medication'
+  | 'treatVerb'
+  | 'diseasePhrase'
+  | 'interaction'
+  | 'effect'
+  | 'mechanismVerb'
+  | 'establishment'
+  | 'studyNoun'
+  | 'researchSubject'
+  | 'safety'
+  | 'caveat'
+  | 'hedge'
+  | 'negator'
+  | 'reported'
+  | 'traditional'
+  | 'hypothetical'
+  | 'testimonial'
+  | 'dosageWord'
+  | 'recommendation'
+  | 'imperative'
+  | 'authorised'
+  | 'addressing'
+  | 'harm'
+  | 'consult'
+  | 'promotional'
+  | 'commerce'
+  | 'sensitive';
+
+/** The policy's cue lists and the public vocabularies, compiled into one token trie. */
+export class Vocabulary {
+  readonly lexicon: Lexicon<Tag>;
+  /** Words that never name a product or a sentence's subject. */
+  readonly stopwords: ReadonlySet<string>;
+  /** Suffixes that make an unlisted word a disease name ("-itis", "-osis"). */
+  readonly diseaseSuffixes: readonly string[];
+
+  constructor(policy: Policy, lexicons: Lexicons) {
+    const { terms, triggers } = policy;
+    const stoplist = new Set(lexicons.stoplist);
+    const keep = (list: readonly string[]) => list.filter((term) => !stoplist.has(term));
+    this.stopwords = new Set(terms.subjectStopwords);
+    this.diseaseSuffixes = terms.diseaseSuffixes;
+    this.lexicon = new Lexicon<Tag>({
+      disease: [...keep(lexicons.diseases), ...terms.diseases],
+      symptom: [...keep(lexicons.symptoms), ...terms.symptoms],
+      drug: [...keep(lexicons.drugs), ...keep(lexicons.drugClasses), ...terms.drugs],
+      supplement: keep(lexicons.supplements),
+      product: terms.products,
+      productForm: terms.productForms,
+      outcome: terms.healthOutcomes,
+      mechanismTarget: terms.mechanismTargets,
+      vulnerable: terms.vulnerableGroups,
+      pathogen: terms.pathogens,
+      cureNoun: terms.cureNouns,
+      medication: terms.medicationWords,
+      sensitive: terms.sensitiveOutcomes,
+      treatVerb: triggers.diseaseVerbs,
+      diseasePhrase: triggers.diseasePhrases,
+      interaction: triggers.interactionVerbs,
+      effect: triggers.effectVerbs,
+      mechanismVerb: triggers.mechanismVerbs,
+      establishment: triggers.establishment,
+      studyNoun: triggers.studyNouns,
+      researchSubject: triggers.researchSubjects,
+      safety: triggers.safetyAbsolute,
+      caveat: triggers.safetyCaveats,
+      hedge: triggers.hedges,
+      negator: triggers.negators,
+      reported: triggers.reportedSpeech,
+      traditional: triggers.traditionalUse,
+      hypothetical: triggers.hypotheticals,
+      testimonial: triggers.testimonial,
+      dosageWord: triggers.dosageAdvice,
+      recommendation: triggers.recommendation,
+      imperative: triggers.imperatives,
+      authorised: triggers.authorisedWording,
+      addressing: triggers.addressing,
+      harm: triggers.harmCues,
+      consult: triggers.consultCues,
+      promotional: triggers.promotionalWords,
+      commerce: triggers.commerceCues,
+    });
+  }
+}
