@@ -143,12 +143,19 @@ function fit(
   l2: number,
 ): LinearModel {
   const index = new FeatureIndex(rows.map((row) => row.features));
-  const examples: Example[] = rows.map((row) => ({
-    features: index.sparse(row.features),
+  // Each feature is scaled to a root mean square of 1 while fitting, so the penalty weighs a rare yes/no
+  // feature and a small share alike; the weights are scaled back after.
+  const scale = new Array<number>(index.names.length).fill(0);
+  const sparse = rows.map((row) => index.sparse(row.features));
+  for (const entries of sparse) for (const [i, value] of entries) scale[i]! += value * value;
+  for (let i = 0; i < scale.length; i++) scale[i] = Math.sqrt(scale[i]! / Math.max(1, rows.length)) || 1;
+  const examples: Example[] = rows.map((row, r) => ({
+    features: sparse[r]!.map(([i, value]) => [i, value / scale[i]!] as [number, number]),
     label: row.label,
     weight: row.weight,
   }));
-  return index.model(fitLogistic(examples, index.names.length, { l2 }));
+  const weights = fitLogistic(examples, index.names.length, { l2 });
+  return index.model(weights.map((weight, i) => (i === 0 ? weight : weight / scale[i - 1]!)));
 }
 
 const LABEL_CATEGORIES: Record<string, ClaimCategory> = {
@@ -169,57 +176,53 @@ interface Row {
   hardNegative: boolean;
 }
 
-/** Trains the genre models, the claim model, its thresholds and the category models on `documents`. */
-export function trainModel(
-  documents: readonly PreparedDocument[],
-  options: TrainingOptions = DEFAULT_OPTIONS,
-): ClaimModel {
-  const genreRows = documents.map((prepared) => {
-    const fda = prepared.analysis.disclaimers.some(
-      (found, index) =>
-        prepared.analysis.policy.disclaimers[index]?.id === 'fda_structure_function' &&
-        found.status === 'present',
-    );
-    return {
-      features: genreFeatures(prepared.analysis.cues, prepared.analysis.input.text, fda),
-      genre: genreOfKind(prepared.document.label.kind),
-      fda,
-    };
-  });
-  const genre = {
+type GenreModels = ClaimModel['genre'];
+
+const hasFdaStatement = (prepared: PreparedDocument) =>
+  prepared.analysis.disclaimers.some(
+    (found, index) =>
+      prepared.analysis.policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
+  );
+
+/** The two genre classifiers: not about health (all documents), promotional (health documents). */
+function fitGenre(documents: readonly PreparedDocument[], options: TrainingOptions): GenreModels {
+  const rows = documents.map((prepared) => ({
+    features: genreFeatures(prepared.analysis.cues, prepared.analysis.input.text, hasFdaStatement(prepared)),
+    genre: genreOfKind(prepared.document.label.kind),
+  }));
+  return {
     nonHealth: fit(
-      genreRows.map((row) => ({
-        features: row.features,
-        label: row.genre === 'non_health' ? 1 : 0,
-        weight: 1,
-      })),
+      rows.map((row) => ({ features: row.features, label: row.genre === 'non_health' ? 1 : 0, weight: 1 })),
       options.genreL2,
     ),
     promotional: fit(
-      genreRows
+      rows
         .filter((row) => row.genre !== 'non_health')
         .map((row) => ({ features: row.features, label: row.genre === 'promotional' ? 1 : 0, weight: 1 })),
       options.genreL2,
     ),
   };
+}
 
+/** The labelled sentences of `documents` as training rows, their context read with `genre`. */
+function sentenceRows(documents: readonly PreparedDocument[], genre: GenreModels, options: TrainingOptions): Row[] {
   const rows: Row[] = [];
-  documents.forEach((prepared, d) => {
+  for (const prepared of documents) {
     const { analysis } = prepared;
-    const decided = decideGenre(analysis.cues, analysis.input.text, genreRows[d]!.fda, { genre });
+    const fdaStatement = hasFdaStatement(prepared);
+    const decided = decideGenre(analysis.cues, analysis.input.text, fdaStatement, { genre });
     const context: DraftContext = {
       promotional: decided.likelihood.promotional,
       reference: decided.likelihood.reference,
       nonHealth: decided.likelihood.non_health,
       topics: analysis.topics,
-      fdaStatement: genreRows[d]!.fda,
+      fdaStatement,
     };
     const citationsBySentence = new Map<number, typeof analysis.citations>();
     for (const citation of analysis.citations) {
-      citationsBySentence.set(citation.sentenceIndex, [
-        ...(citationsBySentence.get(citation.sentenceIndex) ?? []),
-        citation,
-      ]);
+      const list = citationsBySentence.get(citation.sentenceIndex) ?? [];
+      list.push(citation);
+      citationsBySentence.set(citation.sentenceIndex, list);
     }
     for (const [index, label] of prepared.labels) {
       const cues = analysis.cues[index]!;
@@ -238,10 +241,36 @@ export function trainModel(
         hardNegative: label.source === 'notClaim' || label.source === 'careful',
       });
     }
-  });
+  }
+  return rows;
+}
+
+/** Folds within the training documents, for choosing thresholds on scores of sentences no model saw. */
+const INNER_FOLDS = 4;
+
+/**
+ * Trains the genre models, the claim model and the category models on `documents`. The thresholds are
+ * chosen on out-of-fold scores of the same documents (an inner cross-validation), since scores of the
+ * sentences a model was fitted on are too optimistic to set a false-positive rate by.
+ */
+export function trainModel(
+  documents: readonly PreparedDocument[],
+  options: TrainingOptions = DEFAULT_OPTIONS,
+): ClaimModel {
+  const genre = fitGenre(documents, options);
+  const rows = sentenceRows(documents, genre, options);
   const claim = fit(rows, options.l2);
-  const scored = rows.map((row) => ({ row, logit: logOddsOf(claim, row.features) }));
-  const thresholds = chooseThresholds(scored, options);
+
+  const outOfFold: Array<{ row: Row; logit: number }> = [];
+  for (let fold = 0; fold < INNER_FOLDS; fold++) {
+    const inFold = (_: PreparedDocument, index: number) => index % INNER_FOLDS === fold;
+    const training = documents.filter((document, index) => !inFold(document, index));
+    const innerGenre = fitGenre(training, options);
+    const innerClaim = fit(sentenceRows(training, innerGenre, options), options.l2);
+    for (const row of sentenceRows(documents.filter(inFold), innerGenre, options))
+      outOfFold.push({ row, logit: logOddsOf(innerClaim, row.features) });
+  }
+  const thresholds = chooseThresholds(outOfFold, options);
 
   const categories: Partial<Record<ClaimCategory, LinearModel>> = {};
   const positives = rows.filter((row) => row.label === 1);

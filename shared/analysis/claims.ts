@@ -1,7 +1,13 @@
 import type { ClaimCategory, Factor, RiskLevel } from '../contract.js';
 import type { Policy } from '../policy/index.js';
 import type { FoundCitation } from './citations.js';
-import { type Assertion, type DraftContext, type SentenceCues, sentenceFeatures } from './features.js';
+import {
+  type Assertion,
+  type DraftContext,
+  REGULATORY_CLAIM,
+  type SentenceCues,
+  sentenceFeatures,
+} from './features.js';
 import { describeFeature } from './explain.js';
 import { contributions, logOdds, probability, type ClaimModel } from './model.js';
 import type { Sentence } from './sentences.js';
@@ -19,7 +25,7 @@ export interface AnalysedClaim {
 
 /** What the draft's claims add up to, for the disclaimer rules. */
 export interface ClaimSignals {
-  /** A medium or high claim about what a supplement does for the body (not a disease claim). */
+  /** A medium or high health claim, which in a promotional draft needs the FDA statement beside it. */
   structureFunctionClaim: boolean;
   /** Dosage advice or an instruction to take something. */
   givesHealthAdvice: boolean;
@@ -116,7 +122,7 @@ export function judgeClaims(
         detail: `tells readers to "${doseChange}"`,
         weight: weights.doseChange,
       });
-    const fdaApproved = FDA_APPROVED.exec(sentenceCues.sentence.text)?.[0];
+    const fdaApproved = REGULATORY_CLAIM.exec(sentenceCues.sentence.text)?.[0];
     if (fdaApproved && context.promotional > 0.5 && assertion === 'asserted')
       factors.push({
         code: 'fda_approval_claim',
@@ -169,9 +175,8 @@ export function judgeClaims(
     if (categories.length === 0) categories.push('general_health');
     const riskLevel: RiskLevel =
       riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
-    if (riskLevel !== 'low' && categories.some((category) => STRUCTURE_FUNCTION.has(category))) {
-      signals.structureFunctionClaim ||= sentenceCues.has('supplement') || sentenceCues.has('product');
-    }
+    // The FDA statement must stand beside any health claim a promotional draft makes for its product.
+    if (riskLevel !== 'low') signals.structureFunctionClaim = true;
     if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
     claims.push({

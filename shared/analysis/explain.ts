@@ -82,6 +82,12 @@ const DESCRIPTIONS: Record<string, Describe> = {
   previousDisease: () => 'follows a sentence that names a condition',
   fdaStatementInDraft: () => 'the draft carries the full FDA statement',
   noClaimWords: () => 'no word of effect, treatment, proof or safety',
+  regulatoryClaim: () => 'says the FDA approved, cleared or registered it',
+  clauseTreatsCondition: () => 'says, in one clause, that something acts on a condition',
+  clauseActsOnBody: () => 'says, in one clause, that something acts on a body function',
+  clauseActsWithDrug: () => 'says, in one clause, that something acts with or like a drug',
+  clauseProductActs: () => 'the product is what acts',
+  conditionIsSubject: () => 'a condition is the subject: a fact about it, not a product claim',
 };
 
 const INTERACTIONS: Record<string, string> = {

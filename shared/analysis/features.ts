@@ -67,11 +67,15 @@ export class SentenceCues {
       if (this.negated(match)) return false;
       if (match.first !== match.last || match.first === 0) return true;
       const start = this.tokens[match.first]!.start;
-      const word = this.words.find((tagged) => tagged.start <= start && tagged.end > start);
-      return word === undefined || word.pos === 'VERB' || word.pos === 'AUX';
+      const at = this.words.findIndex((tagged) => tagged.start <= start && tagged.end > start);
+      if (at <= 0 || this.words[at]!.pos !== 'NOUN') return true;
+      // "the benefits", "5 benefits", "its effects": a noun where a verb cue would be.
+      return !NOUN_MAKERS.has(this.words[at - 1]!.pos);
     });
   }
 }
+
+const NOUN_MAKERS: ReadonlySet<string> = new Set(['DET', 'NUM', 'ADJ', 'PRON']);
 
 /** Tags whose presence makes a sentence worth tagging and scoring at all. */
 const CANDIDATE_TAGS: readonly Tag[] = [
@@ -91,6 +95,8 @@ const CANDIDATE_TAGS: readonly Tag[] = [
   'dosageWord',
   'imperative',
   'outcome',
+  'researchSubject',
+  'interaction',
 ];
 
 const DIGIT = /\d/u;
@@ -117,8 +123,16 @@ export function findCues(sentences: readonly Sentence[], vocabulary: Vocabulary)
 }
 
 export function isCandidate(cues: SentenceCues, vocabulary: Vocabulary): boolean {
-  return CANDIDATE_TAGS.some((tag) => cues.has(tag)) || suffixDisease(cues, vocabulary) !== undefined;
+  return (
+    CANDIDATE_TAGS.some((tag) => cues.has(tag)) ||
+    suffixDisease(cues, vocabulary) !== undefined ||
+    REGULATORY_CLAIM.test(cues.sentence.text)
+  );
 }
+
+/** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
+export const REGULATORY_CLAIM =
+  /\b(?:F\.?D\.?A\.?|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b/iu;
 
 /** An unlisted word shaped like a disease name ("-itis", "-osis"): new names work as listed ones do. */
 export function suffixDisease(cues: SentenceCues, vocabulary: Vocabulary): string | undefined {
@@ -223,6 +237,7 @@ export function sentenceFeatures(
   set('frequency', FREQUENCY.test(text));
   const citing = citations.length > 0;
   set('citation', citing);
+  set('regulatoryClaim', REGULATORY_CLAIM.test(text));
   set(
     'unsupportedCitation',
     citations.some((citation) => citation.matchedReference === null),
@@ -272,6 +287,13 @@ export function sentenceFeatures(
   set('short', cues.tokens.length <= 6);
   set('exclamation', EXCLAMATION.test(text));
 
+  const clauses = clauseFacts(cues);
+  set('clauseTreatsCondition', clauses.treatsCondition);
+  set('clauseActsOnBody', clauses.actsOnBody);
+  set('clauseActsWithDrug', clauses.actsWithDrug);
+  set('clauseProductActs', clauses.productActs);
+  set('conditionIsSubject', clauses.conditionIsSubject);
+
   const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
   set(`assertion:${assertion}`);
   // A sentence that claims nothing: no claim verb or noun, no proof, safety or dosage words.
@@ -300,6 +322,102 @@ export function sentenceFeatures(
   genreScaled('establishment', cues.has('establishment') || cues.has('studyNoun'));
   genreScaled('number', f.has('percent') || f.has('multiple') || f.has('duration'));
   return { features: f, assertion };
+}
+
+const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 'interaction'];
+const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
+const BODY_TAGS: readonly Tag[] = ['outcome', 'mechanismTarget'];
+const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
+const CLAUSE_LINKS: ReadonlySet<string> = new Set([
+  'but',
+  'while',
+  'whereas',
+  'although',
+  'though',
+  'because',
+]);
+
+interface ClauseFacts {
+  /** In one clause, an unnegated claim verb or cure word and a condition: "X relieves arthritis pain". */
+  treatsCondition: boolean;
+  /** A claim verb and a body function or marker: "supports immune health". */
+  actsOnBody: boolean;
+  /** A claim verb and a drug: "works like an antibiotic", "enhances SSRIs". */
+  actsWithDrug: boolean;
+  /** A product, or "it", before the claim verb of its clause: the product is what acts. */
+  productActs: boolean;
+  /** A condition before the first verb, and no product: a fact about the condition ("Diabetes is ..."). */
+  conditionIsSubject: boolean;
+}
+
+/** What each clause of the sentence says: clauses end at punctuation and at "but", "while", "because". */
+function clauseFacts(cues: SentenceCues): ClauseFacts {
+  const facts: ClauseFacts = {
+    treatsCondition: false,
+    actsOnBody: false,
+    actsWithDrug: false,
+    productActs: false,
+    conditionIsSubject: false,
+  };
+  const words = cues.words;
+  if (words.length === 0) return facts;
+  // Clause number of every token, from the tagged words' punctuation and linking words.
+  const breaks: number[] = [];
+  words.forEach((word) => {
+    if ((word.pos === 'PUNCT' && word.lower !== "'" && word.lower !== '"') || CLAUSE_LINKS.has(word.lower))
+      breaks.push(word.start);
+  });
+  const clauseOf = (tokenIndex: number) => {
+    const start = cues.tokens[tokenIndex]!.start;
+    let clause = 0;
+    while (clause < breaks.length && breaks[clause]! < start) clause++;
+    return clause;
+  };
+  const byClause = new Map<number, { tag: Tag; first: number; negated: boolean }[]>();
+  const note = (tags: readonly Tag[]) => {
+    for (const tag of tags)
+      for (const match of cues.all(tag)) {
+        const clause = clauseOf(match.first);
+        const list = byClause.get(clause) ?? [];
+        list.push({ tag, first: match.first, negated: cues.negated(match) });
+        byClause.set(clause, list);
+      }
+  };
+  note([
+    ...PREDICATE_TAGS,
+    'cureNoun',
+    'diseasePhrase',
+    ...CONDITION_TAGS,
+    ...BODY_TAGS,
+    'drug',
+    ...PRODUCT_TAGS,
+  ]);
+  const firstVerb = words.find((word) => word.pos === 'VERB' || word.pos === 'AUX');
+  for (const matches of byClause.values()) {
+    const predicates = matches.filter(
+      (match) =>
+        !match.negated &&
+        (PREDICATE_TAGS.includes(match.tag) || match.tag === 'cureNoun' || match.tag === 'diseasePhrase'),
+    );
+    if (predicates.length === 0) continue;
+    const has = (tags: readonly Tag[]) => matches.some((match) => tags.includes(match.tag));
+    facts.treatsCondition ||= has(CONDITION_TAGS);
+    facts.actsOnBody ||= has(BODY_TAGS);
+    facts.actsWithDrug ||= has(['drug']);
+    const firstPredicate = Math.min(...predicates.map((match) => match.first));
+    facts.productActs ||= matches.some(
+      (match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate,
+    );
+  }
+  if (firstVerb) {
+    const beforeVerb = (tags: readonly Tag[]) =>
+      tags.some((tag) => cues.all(tag).some((match) => cues.tokens[match.first]!.start < firstVerb.start));
+    facts.conditionIsSubject = beforeVerb(CONDITION_TAGS) && !beforeVerb(PRODUCT_TAGS);
+  }
+  facts.productActs ||=
+    words.slice(0, 4).some((word) => PRODUCT_PRONOUNS.has(word.lower)) &&
+    (facts.treatsCondition || facts.actsOnBody);
+  return facts;
 }
 
 const CLAIM_WORD_TAGS: readonly Tag[] = [

@@ -21,6 +21,7 @@ const INSTITUTION =
 const EVIDENCE =
   /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu;
 const TITLE_CASE = /^(?:\p{Lu}[\p{L}'’-]*\s+){2,}\p{Lu}/u;
+const NEUTRAL_QUESTION = /^(?:What|How|Is|Are|Can|Does|Do|Who|Should|Why)\b/u;
 const PEOPLE: ReadonlySet<string> = new Set([
   'people',
   'adults',
@@ -137,6 +138,17 @@ export function genreFeatures(
     'people',
     share(cues, (s) => s.tokens.some((token) => PEOPLE.has(token.norm))),
   );
+  set('evidenceLimits', share(cues, hasAny(['evidenceLimit'])));
+  set('labelSections', Math.min(1, cues.filter(hasAny(['labelSection'])).length / 3));
+  set('authorship', Math.min(1, cues.filter(hasAny(['authorship'])).length / 2));
+  set(
+    'neutralQuestions',
+    share(cues, (s) => s.sentence.text.endsWith('?') && NEUTRAL_QUESTION.test(s.sentence.text)),
+  );
+  const distinct = new Set<string>();
+  for (const s of cues)
+    for (const tag of HEALTH_TAGS) for (const match of s.all(tag)) distinct.add(s.phrase(match).toLowerCase());
+  set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
   return features;
 }
 
@@ -174,6 +186,11 @@ const GENRE_FEATURE_TEXT: Record<string, string> = {
   titleCase: 'title-case product lines',
   longSentences: 'long explanatory sentences',
   people: 'statements about people in general',
+  evidenceLimits: 'the limits of the evidence and the risks',
+  labelSections: 'product-label sections (Supplement Facts, Directions)',
+  authorship: 'an author or institution',
+  neutralQuestions: 'neutral questions ("What is ...?", "Is it safe?")',
+  distinctHealthTerms: 'many different health terms',
 };
 
 const GENRE_TITLES: Record<Genre, string> = {

@@ -43,6 +43,9 @@ export type Tag =
   | 'consult'
   | 'promotional'
   | 'commerce'
+  | 'evidenceLimit'
+  | 'labelSection'
+  | 'authorship'
   | 'sensitive';
 
 /** The policy's cue lists and the public vocabularies, compiled into one token trie. */
@@ -98,6 +101,9 @@ export class Vocabulary {
       consult: triggers.consultCues,
       promotional: triggers.promotionalWords,
       commerce: triggers.commerceCues,
+      evidenceLimit: triggers.evidenceLimits,
+      labelSection: triggers.labelSections,
+      authorship: triggers.authorship,
     });
   }
 }

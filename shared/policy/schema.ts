@@ -153,6 +153,12 @@ export const Policy = z.object({
     promotionalWords: phrases,
     /** Shop words ("buy", "order", "free shipping"). */
     commerceCues: phrases,
+    /** What careful reference texts say of evidence and risk ("more research is needed", "may interact"). */
+    evidenceLimits: phrases,
+    /** Sections of a product label or shop page ("Supplement Facts", "Serving Size", "Directions"). */
+    labelSections: phrases,
+    /** Who wrote it, as reference texts say ("fact sheet", "reviewed by", "National Institutes of Health"). */
+    authorship: phrases,
   }),
   /** Tolerable upper intake levels for supplements, in mg per day. */
   upperLimits: z.array(
