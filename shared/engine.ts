@@ -15,7 +15,7 @@ import { findStructure } from './analysis/structure.js';
 import { decideVerdict, disclaimerRequirement } from './analysis/verdict.js';
 import { Vocabulary } from './analysis/vocabulary.js';
 import type { DraftFormat, ModerationResult } from './contract.js';
-import { defaultLexicons } from './lexicons/index.js';
+import { lexicons } from './lexicons/index.js';
 import { defaultPolicy, type Policy } from './policy/index.js';
 import { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, readDraft, type TextView } from './read/index.js';
 
@@ -58,7 +58,7 @@ const vocabularies = new WeakMap<Policy, Vocabulary>();
 function vocabularyOf(policy: Policy): Vocabulary {
   let vocabulary = vocabularies.get(policy);
   if (!vocabulary) {
-    vocabulary = new Vocabulary(policy, defaultLexicons);
+    vocabulary = new Vocabulary(policy, lexicons);
     vocabularies.set(policy, vocabulary);
   }
   return vocabulary;

@@ -84,6 +84,10 @@ export const Policy = z.object({
   version: z.string().check(z.minLength(1)),
   description: z.optional(z.string()),
   terms: z.object({
+    /**
+     * Disease, symptom, drug and product words beyond the public vocabularies of shared/lexicons: lay names
+     * they lack ("colds", "Alzheimer's", "brain fog") and generic words ("disease", "supplement").
+     */
     diseases: phrases,
     symptoms: phrases,
     drugs: phrases,
