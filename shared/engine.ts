@@ -1,4 +1,4 @@
-import { judgeClaims } from './analysis/claims.js';
+import { candidateSentences, judgeClaims, type CandidateSentence } from './analysis/claims.js';
 import {
   findCitations,
   matchCitations,
@@ -8,6 +8,7 @@ import {
 } from './analysis/citations.js';
 import { findDisclaimers, type FoundDisclaimer } from './analysis/disclaimers.js';
 import { findCues, type DraftContext, type SentenceCues } from './analysis/features.js';
+import { probability } from './analysis/model.js';
 import { decideGenre, findTopics } from './analysis/genre.js';
 import { defaultModel, type ClaimModel } from './analysis/trained-model.js';
 import { segmentSentences, type Sentence } from './analysis/sentences.js';
@@ -82,6 +83,9 @@ export interface DraftAnalysis {
   sentences: Sentence[];
   /** Cues of the body sentences: neither references, navigation nor disclaimers. */
   cues: SentenceCues[];
+  /** The body sentences with a claim cue, and their features. */
+  candidates: CandidateSentence[];
+  fdaStatement: boolean;
   disclaimers: FoundDisclaimer[];
   citations: FoundCitation[];
   references: FoundReference[];
@@ -128,6 +132,10 @@ export function analyseText(
   });
   const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));
   const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary, policy));
+  const candidates = stage('features', () => candidateSentences(cues, citations, topics, vocabulary));
+  const fdaStatement = disclaimers.some(
+    (found, index) => policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
+  );
   return {
     input,
     policy,
@@ -135,6 +143,8 @@ export function analyseText(
     view,
     sentences,
     cues,
+    candidates,
+    fdaStatement,
     disclaimers,
     citations,
     references,
@@ -146,26 +156,21 @@ export function analyseText(
 
 /** Applies a model (the committed one, or one being trained) to an analysed draft. */
 export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): ModerationResult {
-  const { input, policy, view, disclaimers, citations, references } = analysis;
-  const fdaStatement = disclaimers.some(
-    (found, index) =>
-      policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
+  const { input, policy, view, disclaimers, citations, references, candidates, fdaStatement } = analysis;
+  const genre = decideGenre(
+    analysis.cues,
+    input.text,
+    fdaStatement,
+    candidates.map((candidate) => probability(model.content, candidate.features)),
+    model,
   );
-  const genre = decideGenre(analysis.cues, input.text, fdaStatement, model);
   const context: DraftContext = {
     promotional: genre.likelihood.promotional,
     reference: genre.likelihood.reference,
     nonHealth: genre.likelihood.non_health,
-    topics: analysis.topics,
     fdaStatement,
   };
-  const { claims, signals } = judgeClaims(
-    analysis.cues,
-    citations,
-    context,
-    { model, policy, vocabulary: analysis.vocabulary },
-    analysis.mainProduct,
-  );
+  const { claims, signals } = judgeClaims(candidates, context, model, policy, analysis.mainProduct);
   // findDisclaimers answers in the policy's order, one result per definition.
   const disclaimerResults = disclaimers.map((found, index) => {
     const definition = policy.disclaimers[index]!;

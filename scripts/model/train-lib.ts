@@ -1,6 +1,6 @@
-import { sentenceFeatures, type DraftContext } from '../../shared/analysis/features.js';
-import { decideGenre, genreFeatures } from '../../shared/analysis/genre.js';
-import type { ClaimModel, LinearModel } from '../../shared/analysis/model.js';
+import { inContext, type DraftContext } from '../../shared/analysis/features.js';
+import { contentFeatures, genreFeatures } from '../../shared/analysis/genre.js';
+import { logOdds, probability, type ClaimModel, type LinearModel } from '../../shared/analysis/model.js';
 import type { ClaimCategory } from '../../shared/contract.js';
 import { analyseText, judgeDraft, type DraftAnalysis } from '../../shared/engine.js';
 import { genreOfKind, type CorpusDocument } from './corpus.js';
@@ -8,7 +8,7 @@ import { fitLogistic, type Example } from './logistic.js';
 import { emptyTally, scoreDocument, type Tally } from './score.js';
 
 /**
- * A scored sentence's label: a labelled risky claim, a labelled non-claim, any sentence of a reference or
+ * A candidate sentence's label: a labelled risky claim, a labelled non-claim, any sentence of a reference or
  * non-health page (none is a claim), or an unlabelled sentence of a commercial page (probably not one).
  */
 interface SentenceLabel {
@@ -19,19 +19,20 @@ interface SentenceLabel {
 export interface PreparedDocument {
   document: CorpusDocument;
   analysis: DraftAnalysis;
-  /** By index into analysis.cues; only sentences the engine scores (those with a claim cue). */
-  labels: Map<number, SentenceLabel>;
-  /** Labelled risky claims no scored sentence covers: recall the model can never reach. */
+  /** One label per candidate sentence (analysis.candidates), in the same order. */
+  labels: SentenceLabel[];
+  /** Labelled risky claims that no candidate sentence covers: recall no model can reach. */
   unreachable: number;
 }
 
 export interface TrainingOptions {
+  /** L2 penalty of the sentence models (features scaled to a root mean square of 1). */
   l2: number;
-  /** L2 penalty of the two genre models (draft-level shares are small numbers: a lighter penalty). */
+  /** L2 penalty of the two genre models, fitted on few documents. */
   genreL2: number;
   /** Weight of unlabelled sentences of commercial drafts, read as probably not claims. */
   unlabelledWeight: number;
-  /** Threshold targets, met on the training documents. */
+  /** Threshold targets, met on out-of-fold scores of the training documents. */
   targetRecall: number;
   targetFalseHigh: number;
   version: string;
@@ -40,36 +41,27 @@ export interface TrainingOptions {
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const DEFAULT_OPTIONS: TrainingOptions = {
   l2: env('L2', 1),
-  genreL2: env('GENRE_L2', 0.1),
+  genreL2: env('GENRE_L2', 0.3),
   unlabelledWeight: env('UNLABELLED', 0.3),
-  targetRecall: env('RECALL', 0.92),
-  targetFalseHigh: env('FALSE_HIGH', 0.03),
+  targetRecall: env('RECALL', 0.9),
+  targetFalseHigh: env('FALSE_HIGH', 0.01),
   version: 'trained',
 };
 
 const overlap = (a: readonly [number, number], b: readonly [number, number]) =>
   Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
 
-/** Analyses every document once and labels its scored sentences from the corpus labels. */
+/** Analyses every document once and labels its candidate sentences from the corpus labels. */
 export function prepare(documents: readonly CorpusDocument[]): PreparedDocument[] {
   return documents.map((document) => {
-    const analysis = analyseText({
-      source: document.id,
-      documentId: document.id,
-      text: document.text,
-      format: 'text',
-    });
+    const analysis = analyseText({ source: document.id, documentId: document.id, text: document.text, format: 'text' });
     const { text, label } = document;
-    const spans = analysis.cues.map((cues) => {
+    const spans = analysis.candidates.map(({ cues }) => {
       const { start, end } = analysis.view.toSource(cues.sentence.start, cues.sentence.end);
       return [start, end] as const;
     });
-    const labels = new Map<number, SentenceLabel>();
     const careful = genreOfKind(label.kind) !== 'promotional';
-    analysis.cues.forEach((cues, index) => {
-      if (cues.words.length > 0)
-        labels.set(index, { source: careful ? 'careful' : 'unlabelled', categories: [] });
-    });
+    const labels: SentenceLabel[] = spans.map(() => ({ source: careful ? 'careful' : 'unlabelled', categories: [] }));
     let unreachable = 0;
     for (const risky of label.risky_claims) {
       const at = text.indexOf(risky.quote);
@@ -79,11 +71,9 @@ export function prepare(documents: readonly CorpusDocument[]): PreparedDocument[
       spans.forEach((span, index) => {
         const shared = overlap(span, quote);
         if (shared < 0.5 * (quote[1] - quote[0]) && shared < 0.5 * (span[1] - span[0])) return;
-        const sentence = labels.get(index);
-        if (!sentence) return;
         reached = true;
-        sentence.source = 'risky';
-        sentence.categories.push(risky.category);
+        labels[index]!.source = 'risky';
+        labels[index]!.categories.push(risky.category);
       });
       if (!reached) unreachable++;
     }
@@ -91,14 +81,10 @@ export function prepare(documents: readonly CorpusDocument[]): PreparedDocument[
       const at = text.indexOf(quote);
       if (at < 0) continue;
       const span = [at, at + quote.length] as const;
-      spans.forEach((sentenceSpan, index) => {
-        const sentence = labels.get(index);
-        if (!sentence || sentence.source === 'risky') return;
-        if (
-          overlap(sentenceSpan, span) >=
-          0.5 * Math.min(span[1] - span[0], sentenceSpan[1] - sentenceSpan[0])
-        )
-          sentence.source = 'notClaim';
+      spans.forEach((sentence, index) => {
+        if (labels[index]!.source === 'risky') return;
+        if (overlap(sentence, span) >= 0.5 * Math.min(span[1] - span[0], sentence[1] - sentence[0]))
+          labels[index]!.source = 'notClaim';
       });
     }
     return { document, analysis, labels, unreachable };
@@ -138,10 +124,13 @@ class FeatureIndex {
 
 const round = (value: number) => Math.round(value * 1e4) / 1e4;
 
-function fit(
-  rows: ReadonlyArray<{ features: ReadonlyMap<string, number>; label: 0 | 1; weight: number }>,
-  l2: number,
-): LinearModel {
+interface Weighted {
+  features: ReadonlyMap<string, number>;
+  label: 0 | 1;
+  weight: number;
+}
+
+function fit(rows: readonly Weighted[], l2: number): LinearModel {
   const index = new FeatureIndex(rows.map((row) => row.features));
   // Each feature is scaled to a root mean square of 1 while fitting, so the penalty weighs a rare yes/no
   // feature and a small share alike; the weights are scaled back after.
@@ -168,26 +157,44 @@ const LABEL_CATEGORIES: Record<string, ClaimCategory> = {
   other: 'general_health',
 };
 
-interface Row {
+interface Row extends Weighted {
   features: Map<string, number>;
-  label: 0 | 1;
-  weight: number;
   categories: string[];
   hardNegative: boolean;
 }
 
+/** A document's candidate sentences as rows, with their own features or (given a context) in context. */
+function rowsOf(prepared: PreparedDocument, options: TrainingOptions, context?: DraftContext): Row[] {
+  return prepared.analysis.candidates.map((candidate, index) => {
+    const label = prepared.labels[index]!;
+    return {
+      features: context ? inContext(candidate.features, context) : candidate.features,
+      label: label.source === 'risky' ? 1 : 0,
+      weight: label.source === 'unlabelled' ? options.unlabelledWeight : 1,
+      categories: label.categories,
+      hardNegative: label.source === 'notClaim' || label.source === 'careful',
+    };
+  });
+}
+
 type GenreModels = ClaimModel['genre'];
 
-const hasFdaStatement = (prepared: PreparedDocument) =>
-  prepared.analysis.disclaimers.some(
-    (found, index) =>
-      prepared.analysis.policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
-  );
+/** A document's genre features: its cues, and how claim-like its sentences are by the content model. */
+function documentGenreFeatures(prepared: PreparedDocument, likelihoods: readonly number[]): Map<string, number> {
+  const { analysis } = prepared;
+  const features = genreFeatures(analysis.cues, analysis.input.text, analysis.fdaStatement);
+  for (const [name, value] of contentFeatures(likelihoods, analysis.cues.length)) features.set(name, value);
+  return features;
+}
 
 /** The two genre classifiers: not about health (all documents), promotional (health documents). */
-function fitGenre(documents: readonly PreparedDocument[], options: TrainingOptions): GenreModels {
+function fitGenre(
+  documents: readonly PreparedDocument[],
+  likelihoods: ReadonlyMap<string, number[]>,
+  options: TrainingOptions,
+): GenreModels {
   const rows = documents.map((prepared) => ({
-    features: genreFeatures(prepared.analysis.cues, prepared.analysis.input.text, hasFdaStatement(prepared)),
+    features: documentGenreFeatures(prepared, likelihoods.get(prepared.document.id)!),
     genre: genreOfKind(prepared.document.label.kind),
   }));
   return {
@@ -204,71 +211,68 @@ function fitGenre(documents: readonly PreparedDocument[], options: TrainingOptio
   };
 }
 
-/** The labelled sentences of `documents` as training rows, their context read with `genre`. */
-function sentenceRows(documents: readonly PreparedDocument[], genre: GenreModels, options: TrainingOptions): Row[] {
-  const rows: Row[] = [];
-  for (const prepared of documents) {
-    const { analysis } = prepared;
-    const fdaStatement = hasFdaStatement(prepared);
-    const decided = decideGenre(analysis.cues, analysis.input.text, fdaStatement, { genre });
-    const context: DraftContext = {
-      promotional: decided.likelihood.promotional,
-      reference: decided.likelihood.reference,
-      nonHealth: decided.likelihood.non_health,
-      topics: analysis.topics,
-      fdaStatement,
-    };
-    const citationsBySentence = new Map<number, typeof analysis.citations>();
-    for (const citation of analysis.citations) {
-      const list = citationsBySentence.get(citation.sentenceIndex) ?? [];
-      list.push(citation);
-      citationsBySentence.set(citation.sentenceIndex, list);
-    }
-    for (const [index, label] of prepared.labels) {
-      const cues = analysis.cues[index]!;
-      const { features } = sentenceFeatures(
-        cues,
-        { previous: analysis.cues[index - 1], next: analysis.cues[index + 1] },
-        context,
-        analysis.vocabulary,
-        citationsBySentence.get(cues.sentence.index) ?? [],
-      );
-      rows.push({
-        features,
-        label: label.source === 'risky' ? 1 : 0,
-        weight: label.source === 'unlabelled' ? options.unlabelledWeight : 1,
-        categories: label.categories,
-        hardNegative: label.source === 'notClaim' || label.source === 'careful',
-      });
-    }
-  }
-  return rows;
+/** The genre likelihoods the claim model reads, as the engine computes them (shared/analysis/genre.ts). */
+function contextOf(prepared: PreparedDocument, genre: GenreModels, likelihoods: readonly number[]): DraftContext {
+  const features = documentGenreFeatures(prepared, likelihoods);
+  const nonHealth = probability(genre.nonHealth, features);
+  const promotional = (1 - nonHealth) * probability(genre.promotional, features);
+  return {
+    nonHealth: Math.round(nonHealth * 100) / 100,
+    promotional: Math.round(promotional * 100) / 100,
+    reference: Math.round(Math.max(0, 1 - nonHealth - promotional) * 100) / 100,
+    fdaStatement: prepared.analysis.fdaStatement,
+  };
 }
 
-/** Folds within the training documents, for choosing thresholds on scores of sentences no model saw. */
+function claimRows(
+  documents: readonly PreparedDocument[],
+  genre: GenreModels,
+  likelihoods: ReadonlyMap<string, number[]>,
+  options: TrainingOptions,
+): Row[] {
+  return documents.flatMap((prepared) =>
+    rowsOf(prepared, options, contextOf(prepared, genre, likelihoods.get(prepared.document.id)!)),
+  );
+}
+
+/** Folds within the training documents, for scores of documents no model saw. */
 const INNER_FOLDS = 4;
+const innerFold = (index: number) => index % INNER_FOLDS;
 
 /**
- * Trains the genre models, the claim model and the category models on `documents`. The thresholds are
- * chosen on out-of-fold scores of the same documents (an inner cross-validation), since scores of the
- * sentences a model was fitted on are too optimistic to set a false-positive rate by.
+ * Trains the engine's models on `documents`: the content model (a sentence on its own), the genre models
+ * (which read how claim-like the content model finds a draft's sentences), the claim model (a sentence in
+ * its draft's genre), the category models, and the thresholds. Everything a later stage reads of an earlier
+ * one for a training document comes from a model that did not see that document (an inner cross-validation),
+ * since scores of the data a model was fitted on are too good to set a false-positive rate by.
  */
-export function trainModel(
-  documents: readonly PreparedDocument[],
-  options: TrainingOptions = DEFAULT_OPTIONS,
-): ClaimModel {
-  const genre = fitGenre(documents, options);
-  const rows = sentenceRows(documents, genre, options);
+export function trainModel(documents: readonly PreparedDocument[], options: TrainingOptions = DEFAULT_OPTIONS): ClaimModel {
+  const content = fit(documents.flatMap((prepared) => rowsOf(prepared, options)), options.l2);
+  const likelihoods = new Map<string, number[]>();
+  for (let fold = 0; fold < INNER_FOLDS; fold++) {
+    const training = documents.filter((_, index) => innerFold(index) !== fold);
+    const foldContent = fit(training.flatMap((prepared) => rowsOf(prepared, options)), options.l2);
+    documents.forEach((prepared, index) => {
+      if (innerFold(index) !== fold) return;
+      likelihoods.set(
+        prepared.document.id,
+        prepared.analysis.candidates.map((candidate) => probability(foldContent, candidate.features)),
+      );
+    });
+  }
+
+  const genre = fitGenre(documents, likelihoods, options);
+  const rows = claimRows(documents, genre, likelihoods, options);
   const claim = fit(rows, options.l2);
 
   const outOfFold: Array<{ row: Row; logit: number }> = [];
   for (let fold = 0; fold < INNER_FOLDS; fold++) {
-    const inFold = (_: PreparedDocument, index: number) => index % INNER_FOLDS === fold;
-    const training = documents.filter((document, index) => !inFold(document, index));
-    const innerGenre = fitGenre(training, options);
-    const innerClaim = fit(sentenceRows(training, innerGenre, options), options.l2);
-    for (const row of sentenceRows(documents.filter(inFold), innerGenre, options))
-      outOfFold.push({ row, logit: logOddsOf(innerClaim, row.features) });
+    const training = documents.filter((_, index) => innerFold(index) !== fold);
+    const foldGenre = fitGenre(training, likelihoods, options);
+    const foldClaim = fit(claimRows(training, foldGenre, likelihoods, options), options.l2);
+    const held = documents.filter((_, index) => innerFold(index) === fold);
+    for (const row of claimRows(held, foldGenre, likelihoods, options))
+      outOfFold.push({ row, logit: logOdds(foldClaim, row.features) });
   }
   const thresholds = chooseThresholds(outOfFold, options);
 
@@ -290,21 +294,17 @@ export function trainModel(
     version: options.version,
     trainedOn: { documents: documents.length, sentences: rows.length, positives: positives.length },
     genre,
+    content,
     claim,
     thresholds,
     categories,
   };
 }
 
-function logOddsOf(model: LinearModel, features: ReadonlyMap<string, number>): number {
-  let sum = model.intercept;
-  for (const [name, value] of features) sum += (model.weights[name] ?? 0) * value;
-  return sum;
-}
-
 /**
- * Medium: the highest threshold that still flags `targetRecall` of the training claims. High: the lowest
- * threshold at which at most `targetFalseHigh` of the labelled non-claims would be high.
+ * Medium: the highest threshold that still flags `targetRecall` of the claims. High: the lowest threshold
+ * at which at most `targetFalseHigh` of the non-claims (labelled ones, and reference and non-health pages)
+ * would be high.
  */
 function chooseThresholds(
   scored: ReadonlyArray<{ row: Row; logit: number }>,
@@ -330,7 +330,6 @@ export function evaluate(
   model: ClaimModel,
   tally: Tally = emptyTally(),
 ): Tally {
-  for (const prepared of documents)
-    scoreDocument(tally, prepared.document, judgeDraft(prepared.analysis, model));
+  for (const prepared of documents) scoreDocument(tally, prepared.document, judgeDraft(prepared.analysis, model));
   return tally;
 }

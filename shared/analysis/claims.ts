@@ -4,6 +4,8 @@ import type { FoundCitation } from './citations.js';
 import {
   type Assertion,
   type DraftContext,
+  type FeatureVector,
+  inContext,
   REGULATORY_CLAIM,
   type SentenceCues,
   sentenceFeatures,
@@ -58,26 +60,51 @@ const DOSE_CHANGE = /\b(?:double|triple|increase|up)\s+(?:the|your)\s+dos(?:e|ag
 const FDA_APPROVED =
   /\b(?:FDA|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b/iu;
 
-export interface ClaimJudge {
-  model: ClaimModel;
-  policy: Policy;
-  vocabulary: Vocabulary;
+/** A candidate sentence with its own features: what the model reads, whatever the draft's genre. */
+export interface CandidateSentence {
+  cues: SentenceCues;
+  citations: FoundCitation[];
+  features: FeatureVector;
+  assertion: Assertion;
 }
 
-/** Scores every candidate sentence with the model, then applies the policy's deterministic rules. */
-export function judgeClaims(
+/** The features of every sentence with a claim cue (the others can make no claim). */
+export function candidateSentences(
   cues: readonly SentenceCues[],
   citations: readonly FoundCitation[],
-  context: DraftContext,
-  { model, policy, vocabulary }: ClaimJudge,
-  mainProduct: string | undefined,
-): { claims: AnalysedClaim[]; signals: ClaimSignals } {
+  topics: ReadonlySet<string>,
+  vocabulary: Vocabulary,
+): CandidateSentence[] {
   const citationsBySentence = new Map<number, FoundCitation[]>();
   for (const citation of citations) {
     const list = citationsBySentence.get(citation.sentenceIndex);
     if (list) list.push(citation);
     else citationsBySentence.set(citation.sentenceIndex, [citation]);
   }
+  const candidates: CandidateSentence[] = [];
+  cues.forEach((sentenceCues, index) => {
+    if (sentenceCues.words.length === 0) return;
+    const sentenceCitations = citationsBySentence.get(sentenceCues.sentence.index) ?? [];
+    const { features, assertion } = sentenceFeatures(
+      sentenceCues,
+      { previous: cues[index - 1], next: cues[index + 1] },
+      topics,
+      vocabulary,
+      sentenceCitations,
+    );
+    candidates.push({ cues: sentenceCues, citations: sentenceCitations, features, assertion });
+  });
+  return candidates;
+}
+
+/** Scores every candidate sentence with the model in the draft's context, then applies the policy's rules. */
+export function judgeClaims(
+  candidates: readonly CandidateSentence[],
+  context: DraftContext,
+  model: ClaimModel,
+  policy: Policy,
+  mainProduct: string | undefined,
+): { claims: AnalysedClaim[]; signals: ClaimSignals } {
   const claims: AnalysedClaim[] = [];
   const signals: ClaimSignals = {
     structureFunctionClaim: false,
@@ -90,16 +117,9 @@ export function judgeClaims(
     (thresholds.high - thresholds.medium) / (model.thresholds.high - model.thresholds.medium);
   const toPoints = (logit: number) => thresholds.medium + (logit - model.thresholds.medium) * pointsPerLogOdd;
 
-  cues.forEach((sentenceCues, index) => {
-    if (sentenceCues.words.length === 0) return;
-    const sentenceCitations = citationsBySentence.get(sentenceCues.sentence.index) ?? [];
-    const { features, assertion } = sentenceFeatures(
-      sentenceCues,
-      { previous: cues[index - 1], next: cues[index + 1] },
-      context,
-      vocabulary,
-      sentenceCitations,
-    );
+  for (const candidate of candidates) {
+    const { cues: sentenceCues, citations: sentenceCitations, assertion } = candidate;
+    const features = inContext(candidate.features, context);
     const logit = logOdds(model.claim, features);
     const factors = explain(model, features, sentenceCues, context, toPoints(logit), pointsPerLogOdd);
     const categories = categoriesOf(model, features, sentenceCues, assertion);
@@ -171,7 +191,7 @@ export function judgeClaims(
         riskScore += lift;
       }
     }
-    if (categories.length === 0 && riskScore < LISTED_FROM) return;
+    if (categories.length === 0 && riskScore < LISTED_FROM) continue;
     if (categories.length === 0) categories.push('general_health');
     const riskLevel: RiskLevel =
       riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
@@ -188,7 +208,7 @@ export function judgeClaims(
       factors,
       citationIds: sentenceCitations.map((citation) => citation.id),
     });
-  });
+  }
   return { claims, signals };
 }
 

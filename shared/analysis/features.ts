@@ -145,14 +145,12 @@ export function suffixDisease(cues: SentenceCues, vocabulary: Vocabulary): strin
   return undefined;
 }
 
-/** Draft-wide facts the sentence features read. */
+/** Draft-wide facts the claim model reads beside a sentence's own features. */
 export interface DraftContext {
   /** Genre probabilities from the genre model. */
   promotional: number;
   reference: number;
   nonHealth: number;
-  /** Words that name what the draft is about (products, brands, the subject it keeps returning to). */
-  topics: ReadonlySet<string>;
   /** The full FDA statement is in the draft. */
   fdaStatement: boolean;
 }
@@ -169,7 +167,7 @@ export interface SentenceFeatures {
 export function sentenceFeatures(
   cues: SentenceCues,
   neighbours: { previous?: SentenceCues; next?: SentenceCues },
-  context: DraftContext,
+  topics: ReadonlySet<string>,
   vocabulary: Vocabulary,
   citations: readonly FoundCitation[],
 ): SentenceFeatures {
@@ -188,7 +186,7 @@ export function sentenceFeatures(
     cues.has('supplement') ||
     cues.has('product') ||
     cues.has('productForm') ||
-    cues.tokens.some((token) => context.topics.has(token.norm));
+    cues.tokens.some((token) => topics.has(token.norm));
   const treat = cues.asserted('treatVerb');
   const effect = cues.asserted('effect');
   const anyClaimVerb =
@@ -308,20 +306,30 @@ export function sentenceFeatures(
   // Context: neighbouring sentences and the draft.
   set('previousDrug', neighbours.previous?.has('drug') ?? false);
   set('previousDisease', neighbours.previous?.has('disease') ?? false);
-  set('fdaStatementInDraft', context.fdaStatement);
-  const genreScaled = (name: string, present: boolean) => {
-    if (!present) return;
-    set(`${name}×promotional`, context.promotional);
-    set(`${name}×reference`, context.reference);
-    set(`${name}×nonHealth`, context.nonHealth);
-  };
-  genreScaled('bias', true);
-  genreScaled('hedged', assertion === 'hedged');
-  genreScaled('reported', assertion === 'reported');
-  genreScaled('disease', disease || symptom);
-  genreScaled('establishment', cues.has('establishment') || cues.has('studyNoun'));
-  genreScaled('number', f.has('percent') || f.has('multiple') || f.has('duration'));
   return { features: f, assertion };
+}
+
+/**
+ * The sentence's features read in the draft's context: each of a few signals (the sentence itself, a hedge,
+ * reported speech, a condition, talk of studies, a figure) scaled by how likely each genre is, so the model
+ * learns that "may ease depression" is a claim on a sales page and a summary in a fact sheet.
+ */
+export function inContext(features: FeatureVector, context: DraftContext): FeatureVector {
+  const f: FeatureVector = new Map(features);
+  if (context.fdaStatement) f.set('fdaStatementInDraft', 1);
+  const scaled = (name: string, present: boolean) => {
+    if (!present) return;
+    if (context.promotional !== 0) f.set(`${name}×promotional`, context.promotional);
+    if (context.reference !== 0) f.set(`${name}×reference`, context.reference);
+    if (context.nonHealth !== 0) f.set(`${name}×nonHealth`, context.nonHealth);
+  };
+  scaled('bias', true);
+  scaled('hedged', features.has('assertion:hedged'));
+  scaled('reported', features.has('assertion:reported'));
+  scaled('disease', features.has('disease') || features.has('symptom'));
+  scaled('establishment', features.has('establishment') || features.has('studyNoun'));
+  scaled('number', features.has('percent') || features.has('multiple') || features.has('duration'));
+  return f;
 }
 
 const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 'interaction'];

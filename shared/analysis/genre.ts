@@ -20,7 +20,6 @@ const INSTITUTION =
   /\b(?:National|Institutes?|Department|Centers?|Centre|University|Administration|Agency|Office|Organization|Association|Society|College|NIH|NCCIH|CDC|FDA|WHO|NCI)\b/u;
 const EVIDENCE =
   /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu;
-const TITLE_CASE = /^(?:\p{Lu}[\p{L}'’-]*\s+){2,}\p{Lu}/u;
 const NEUTRAL_QUESTION = /^(?:What|How|Is|Are|Can|Does|Do|Who|Should|Why)\b/u;
 const PEOPLE: ReadonlySet<string> = new Set([
   'people',
@@ -33,10 +32,16 @@ const PEOPLE: ReadonlySet<string> = new Set([
   'older',
 ]);
 
+/** The share of sentences that pass `test`, shrunk towards 0 for short drafts (two sentences say little). */
 const share = (cues: readonly SentenceCues[], test: (sentence: SentenceCues) => boolean) =>
-  cues.length === 0 ? 0 : cues.filter(test).length / cues.length;
+  cues.filter(test).length / (cues.length + SHARE_PRIOR);
+const SHARE_PRIOR = 2;
 
-/** Draft-wide features, each a share of the draft's sentences (or a yes/no), so length does not matter. */
+/**
+ * Draft-wide features of what the text does (sells, recommends, claims, hedges, reports evidence and its
+ * limits), each a share of its sentences or a yes/no, so that length matters little. Layout (headings, lists)
+ * is left out on purpose: it tells how a page was stored, not who speaks.
+ */
 export function genreFeatures(
   cues: readonly SentenceCues[],
   text: string,
@@ -47,13 +52,15 @@ export function genreFeatures(
     if (value !== 0) features.set(name, value);
   };
   const hasAny = (tags: readonly Tag[]) => (sentence: SentenceCues) => tags.some((tag) => sentence.has(tag));
+  const hasWord = (words: ReadonlySet<string>) => (sentence: SentenceCues) =>
+    sentence.tokens.some((token) => words.has(token.norm));
   set('health', share(cues, hasAny(HEALTH_TAGS)));
   set('disease', share(cues, hasAny(['disease', 'symptom', 'pathogen'])));
   set('drug', share(cues, hasAny(['drug', 'medication'])));
   set('supplement', share(cues, hasAny(['supplement', 'product', 'productForm'])));
   set(
     'treatment',
-    share(cues, (s) => s.has('treatVerb') && (s.has('disease') || s.has('symptom') || s.has('pathogen'))),
+    share(cues, (s) => s.has('treatVerb') && hasAny(['disease', 'symptom', 'pathogen'])(s)),
   );
   set('commerce', share(cues, hasAny(['commerce', 'recommendation'])));
   set('promotional', share(cues, hasAny(['promotional'])));
@@ -62,23 +69,18 @@ export function genreFeatures(
   set('research', share(cues, hasAny(['studyNoun', 'researchSubject', 'establishment'])));
   set('consult', share(cues, hasAny(['consult'])));
   set('harm', share(cues, hasAny(['harm', 'caveat'])));
-  set('safety', share(cues, hasAny(['safety'])));
   set('testimonial', share(cues, hasAny(['testimonial'])));
   set(
     'imperative',
     share(cues, (s) => s.all('imperative').some((match) => match.first === 0)),
   );
+  set('firstPerson', share(cues, hasWord(FIRST_PERSON)));
+  set('weOur', share(cues, hasWord(WE_OUR)));
+  set('you', share(cues, hasWord(YOU)));
+  set('people', share(cues, hasWord(PEOPLE)));
   set(
-    'firstPerson',
-    share(cues, (s) => s.tokens.some((token) => token.norm === 'i' || token.norm === 'my')),
-  );
-  set(
-    'weOur',
-    share(cues, (s) => s.tokens.some((token) => token.norm === 'we' || token.norm === 'our')),
-  );
-  set(
-    'you',
-    share(cues, (s) => s.tokens.some((token) => token.norm === 'you' || token.norm === 'your')),
+    'exclamation',
+    share(cues, (s) => s.sentence.text.includes('!')),
   );
   set(
     'heading',
@@ -89,21 +91,18 @@ export function genreFeatures(
     share(cues, (s) => s.sentence.blockKind === 'listItem'),
   );
   set(
-    'exclamation',
-    share(cues, (s) => s.sentence.text.includes('!')),
+    'titleCase',
+    share(cues, (s) => TITLE_CASE.test(s.sentence.text)),
   );
+  set('fewSentences', cues.length <= 8 ? 1 : 0);
+  const words = cues.reduce((sum, s) => sum + s.tokens.length, 0);
+  set('longSentences', cues.length === 0 ? 0 : Math.min(words / cues.length, 40) / 40);
   set('trademark', /[™®]/u.test(text) ? 1 : 0);
   set('price', /[$€£]\s?\d/u.test(text) ? 1 : 0);
   set('fdaStatement', fdaStatement ? 1 : 0);
-  set('fewSentences', cues.length <= 8 ? 1 : 0);
   const claimShaped = (s: SentenceCues) =>
     (s.has('treatVerb') || s.has('effect') || s.has('cureNoun') || s.has('diseasePhrase')) &&
-    (s.has('disease') ||
-      s.has('symptom') ||
-      s.has('pathogen') ||
-      s.has('supplement') ||
-      s.has('product') ||
-      s.has('outcome'));
+    hasAny(['disease', 'symptom', 'pathogen', 'supplement', 'product', 'outcome'])(s);
   const plain = (s: SentenceCues) =>
     !s.has('hedge') && !s.has('reported') && !s.has('traditional') && !s.has('negator');
   set(
@@ -116,9 +115,7 @@ export function genreFeatures(
   );
   set(
     'fragments',
-    share(cues, (s) =>
-      ['treatVerb', 'effect', 'mechanismVerb'].some((tag) => s.all(tag as Tag).some((m) => m.first === 0)),
-    ),
+    share(cues, (s) => FRAGMENT_TAGS.some((tag) => s.all(tag).some((match) => match.first === 0))),
   );
   set(
     'institution',
@@ -127,16 +124,6 @@ export function genreFeatures(
   set(
     'evidence',
     share(cues, (s) => EVIDENCE.test(s.sentence.text)),
-  );
-  set(
-    'titleCase',
-    share(cues, (s) => TITLE_CASE.test(s.sentence.text)),
-  );
-  const words = cues.reduce((sum, s) => sum + s.tokens.length, 0);
-  set('longSentences', cues.length === 0 ? 0 : Math.min(words / cues.length, 40) / 40);
-  set(
-    'people',
-    share(cues, (s) => s.tokens.some((token) => PEOPLE.has(token.norm))),
   );
   set('evidenceLimits', share(cues, hasAny(['evidenceLimit'])));
   set('labelSections', Math.min(1, cues.filter(hasAny(['labelSection'])).length / 3));
@@ -147,10 +134,17 @@ export function genreFeatures(
   );
   const distinct = new Set<string>();
   for (const s of cues)
-    for (const tag of HEALTH_TAGS) for (const match of s.all(tag)) distinct.add(s.phrase(match).toLowerCase());
+    for (const tag of HEALTH_TAGS)
+      for (const match of s.all(tag)) distinct.add(s.phrase(match).toLowerCase());
   set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
   return features;
 }
+
+const TITLE_CASE = /^(?:\p{Lu}[\p{L}'’-]*\s+){2,}\p{Lu}/u;
+const FRAGMENT_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb'];
+const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'my', 'me']);
+const WE_OUR: ReadonlySet<string> = new Set(['we', 'our', 'us']);
+const YOU: ReadonlySet<string> = new Set(['you', 'your']);
 
 const GENRE_FEATURE_TEXT: Record<string, string> = {
   health: 'sentences about health',
@@ -165,26 +159,29 @@ const GENRE_FEATURE_TEXT: Record<string, string> = {
   research: 'talk of studies and evidence',
   consult: 'advice to ask a health professional',
   harm: 'warnings and caveats',
-  safety: 'safety words',
   testimonial: 'testimonials',
   imperative: 'instructions to the reader',
   firstPerson: 'first-person writing',
   weOur: 'a seller\'s "we" and "our"',
   you: 'writing to "you"',
-  heading: 'headings',
-  listItem: 'list items',
   exclamation: 'exclamations',
   trademark: 'trademark signs',
   price: 'prices',
   fdaStatement: 'the FDA supplement statement',
+  heading: 'headings',
+  listItem: 'list items',
+  titleCase: 'title-case product lines',
   fewSentences: 'a short text',
+  longSentences: 'long explanatory sentences',
+  claimMean: 'how claim-like the sentences are',
+  claimLikely: 'sentences that read as claims',
+  claimCertain: 'sentences that read plainly as claims',
+  claimTop: 'its most claim-like sentences',
   assertedClaims: 'plain claims of effects',
   hedgedClaims: 'hedged statements of effects',
   fragments: 'bare claim fragments',
   institution: 'institutions named',
   evidence: 'talk of evidence and its limits',
-  titleCase: 'title-case product lines',
-  longSentences: 'long explanatory sentences',
   people: 'statements about people in general',
   evidenceLimits: 'the limits of the evidence and the risks',
   labelSections: 'product-label sections (Supplement Facts, Directions)',
@@ -199,14 +196,42 @@ const GENRE_TITLES: Record<Genre, string> = {
   promotional: 'Promotional',
 };
 
+/**
+ * How claim-like the draft's sentences are by the content model (which knows nothing of genre): a reference
+ * text states few claims in a promoter's voice, a sales page little else.
+ */
+export function contentFeatures(claimLikelihoods: readonly number[], sentenceCount: number): Map<string, number> {
+  const features = new Map<string, number>();
+  const total = sentenceCount + SHARE_PRIOR;
+  let sum = 0;
+  let likely = 0;
+  let certain = 0;
+  for (const p of claimLikelihoods) {
+    sum += p;
+    if (p >= 0.5) likely++;
+    if (p >= 0.8) certain++;
+  }
+  const top = [...claimLikelihoods].sort((a, b) => b - a).slice(0, 3);
+  const put = (name: string, value: number) => {
+    if (value !== 0) features.set(name, value);
+  };
+  put('claimMean', sum / total);
+  put('claimLikely', likely / total);
+  put('claimCertain', certain / total);
+  put('claimTop', top.length === 0 ? 0 : top.reduce((a, b) => a + b, 0) / 3);
+  return features;
+}
+
 /** Decides the genre from the draft's features with the model's two genre classifiers. */
 export function decideGenre(
   cues: readonly SentenceCues[],
   text: string,
   fdaStatement: boolean,
+  claimLikelihoods: readonly number[],
   model: Pick<ClaimModel, 'genre'>,
 ): GenreResult {
   const features = genreFeatures(cues, text, fdaStatement);
+  for (const [name, value] of contentFeatures(claimLikelihoods, cues.length)) features.set(name, value);
   const nonHealth = probability(model.genre.nonHealth, features);
   const promotional = (1 - nonHealth) * probability(model.genre.promotional, features);
   const reference = Math.max(0, 1 - nonHealth - promotional);

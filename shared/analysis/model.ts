@@ -21,6 +21,9 @@ export const ClaimModel = z.object({
     /** Log-odds that a health draft promotes or sells (rather than informs). */
     promotional: LinearModel,
   }),
+  /** Log-odds that a sentence is a risky claim from its own features alone: the genre model reads its average. */
+  content: LinearModel,
+  /** Log-odds that a sentence is a risky claim, its features read in the draft's genre. */
   claim: LinearModel,
   thresholds: z.object({ medium: z.number(), high: z.number() }),
   /** Per-category models, for the categories the corpus labels; the others are decided by rules. */
