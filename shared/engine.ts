@@ -85,7 +85,8 @@ export interface DraftAnalysis {
   cues: SentenceCues[];
   /** The body sentences with a claim cue, and their features. */
   candidates: CandidateSentence[];
-  fdaStatement: boolean;
+  /** The FDA statement's status: the genre and the structure/function rule read it. */
+  fdaStatement: 'present' | 'altered' | 'missing';
   disclaimers: FoundDisclaimer[];
   citations: FoundCitation[];
   references: FoundReference[];
@@ -133,9 +134,9 @@ export function analyseText(
   const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));
   const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary, policy));
   const candidates = stage('features', () => candidateSentences(cues, citations, topics, vocabulary));
-  const fdaStatement = disclaimers.some(
-    (found, index) => policy.disclaimers[index]?.id === 'fda_structure_function' && found.status === 'present',
-  );
+  const fdaStatement =
+    disclaimers.find((_, index) => policy.disclaimers[index]?.id === 'fda_structure_function')?.status ??
+    'missing';
   return {
     input,
     policy,
@@ -158,17 +159,20 @@ export function analyseText(
 export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): ModerationResult {
   const { input, policy, view, disclaimers, citations, references, candidates, fdaStatement } = analysis;
   const genre = decideGenre(
-    analysis.cues,
-    input.text,
-    fdaStatement,
-    candidates.map((candidate) => probability(model.content, candidate.features)),
+    {
+      cues: analysis.cues,
+      text: input.text,
+      fdaStatement,
+      claimLikelihoods: candidates.map((candidate) => probability(model.content, candidate.features)),
+    },
     model,
   );
   const context: DraftContext = {
+    kind: genre.kind,
     promotional: genre.likelihood.promotional,
     reference: genre.likelihood.reference,
     nonHealth: genre.likelihood.non_health,
-    fdaStatement,
+    fdaStatement: fdaStatement === 'present',
   };
   const { claims, signals } = judgeClaims(candidates, context, model, policy, analysis.mainProduct);
   // findDisclaimers answers in the policy's order, one result per definition.

@@ -1,5 +1,5 @@
 import { inContext, type DraftContext } from '../../shared/analysis/features.js';
-import { contentFeatures, genreFeatures } from '../../shared/analysis/genre.js';
+import { genreEvidenceFeatures, genreLikelihoods } from '../../shared/analysis/genre.js';
 import { logOdds, probability, type ClaimModel, type LinearModel } from '../../shared/analysis/model.js';
 import type { ClaimCategory } from '../../shared/contract.js';
 import { analyseText, judgeDraft, type DraftAnalysis } from '../../shared/engine.js';
@@ -32,6 +32,8 @@ export interface TrainingOptions {
   genreL2: number;
   /** Weight of unlabelled sentences of commercial drafts, read as probably not claims. */
   unlabelledWeight: number;
+  /** What taking a reference text for promotional costs, against the opposite mistake. */
+  referenceCost: number;
   /** Threshold targets, met on out-of-fold scores of the training documents. */
   targetRecall: number;
   targetFalseHigh: number;
@@ -43,6 +45,7 @@ export const DEFAULT_OPTIONS: TrainingOptions = {
   l2: env('L2', 1),
   genreL2: env('GENRE_L2', 0.3),
   unlabelledWeight: env('UNLABELLED', 0.3),
+  referenceCost: env('REFERENCE_COST', 5),
   targetRecall: env('RECALL', 0.9),
   targetFalseHigh: env('FALSE_HIGH', 0.01),
   version: 'trained',
@@ -54,14 +57,22 @@ const overlap = (a: readonly [number, number], b: readonly [number, number]) =>
 /** Analyses every document once and labels its candidate sentences from the corpus labels. */
 export function prepare(documents: readonly CorpusDocument[]): PreparedDocument[] {
   return documents.map((document) => {
-    const analysis = analyseText({ source: document.id, documentId: document.id, text: document.text, format: 'text' });
+    const analysis = analyseText({
+      source: document.id,
+      documentId: document.id,
+      text: document.text,
+      format: 'text',
+    });
     const { text, label } = document;
     const spans = analysis.candidates.map(({ cues }) => {
       const { start, end } = analysis.view.toSource(cues.sentence.start, cues.sentence.end);
       return [start, end] as const;
     });
     const careful = genreOfKind(label.kind) !== 'promotional';
-    const labels: SentenceLabel[] = spans.map(() => ({ source: careful ? 'careful' : 'unlabelled', categories: [] }));
+    const labels: SentenceLabel[] = spans.map(() => ({
+      source: careful ? 'careful' : 'unlabelled',
+      categories: [],
+    }));
     let unreachable = 0;
     for (const risky of label.risky_claims) {
       const at = text.indexOf(risky.quote);
@@ -180,11 +191,17 @@ function rowsOf(prepared: PreparedDocument, options: TrainingOptions, context?: 
 type GenreModels = ClaimModel['genre'];
 
 /** A document's genre features: its cues, and how claim-like its sentences are by the content model. */
-function documentGenreFeatures(prepared: PreparedDocument, likelihoods: readonly number[]): Map<string, number> {
+function documentGenreFeatures(
+  prepared: PreparedDocument,
+  likelihoods: readonly number[],
+): Map<string, number> {
   const { analysis } = prepared;
-  const features = genreFeatures(analysis.cues, analysis.input.text, analysis.fdaStatement);
-  for (const [name, value] of contentFeatures(likelihoods, analysis.cues.length)) features.set(name, value);
-  return features;
+  return genreEvidenceFeatures({
+    cues: analysis.cues,
+    text: analysis.input.text,
+    fdaStatement: analysis.fdaStatement,
+    claimLikelihoods: likelihoods,
+  });
 }
 
 /** The two genre classifiers: not about health (all documents), promotional (health documents). */
@@ -212,15 +229,19 @@ function fitGenre(
 }
 
 /** The genre likelihoods the claim model reads, as the engine computes them (shared/analysis/genre.ts). */
-function contextOf(prepared: PreparedDocument, genre: GenreModels, likelihoods: readonly number[]): DraftContext {
-  const features = documentGenreFeatures(prepared, likelihoods);
-  const nonHealth = probability(genre.nonHealth, features);
-  const promotional = (1 - nonHealth) * probability(genre.promotional, features);
+function contextOf(
+  prepared: PreparedDocument,
+  genre: GenreModels,
+  likelihoods: readonly number[],
+): DraftContext {
+  const { likelihood } = genreLikelihoods(documentGenreFeatures(prepared, likelihoods), genre);
+  // The claim model reads the likelihoods only; the kind matters to the rules, not to its features.
   return {
-    nonHealth: Math.round(nonHealth * 100) / 100,
-    promotional: Math.round(promotional * 100) / 100,
-    reference: Math.round(Math.max(0, 1 - nonHealth - promotional) * 100) / 100,
-    fdaStatement: prepared.analysis.fdaStatement,
+    kind: 'promotional',
+    nonHealth: likelihood.non_health,
+    promotional: likelihood.promotional,
+    reference: likelihood.reference,
+    fdaStatement: prepared.analysis.fdaStatement === 'present',
   };
 }
 
@@ -246,12 +267,21 @@ const innerFold = (index: number) => index % INNER_FOLDS;
  * one for a training document comes from a model that did not see that document (an inner cross-validation),
  * since scores of the data a model was fitted on are too good to set a false-positive rate by.
  */
-export function trainModel(documents: readonly PreparedDocument[], options: TrainingOptions = DEFAULT_OPTIONS): ClaimModel {
-  const content = fit(documents.flatMap((prepared) => rowsOf(prepared, options)), options.l2);
+export function trainModel(
+  documents: readonly PreparedDocument[],
+  options: TrainingOptions = DEFAULT_OPTIONS,
+): ClaimModel {
+  const content = fit(
+    documents.flatMap((prepared) => rowsOf(prepared, options)),
+    options.l2,
+  );
   const likelihoods = new Map<string, number[]>();
   for (let fold = 0; fold < INNER_FOLDS; fold++) {
     const training = documents.filter((_, index) => innerFold(index) !== fold);
-    const foldContent = fit(training.flatMap((prepared) => rowsOf(prepared, options)), options.l2);
+    const foldContent = fit(
+      training.flatMap((prepared) => rowsOf(prepared, options)),
+      options.l2,
+    );
     documents.forEach((prepared, index) => {
       if (innerFold(index) !== fold) return;
       likelihoods.set(
@@ -266,6 +296,7 @@ export function trainModel(documents: readonly PreparedDocument[], options: Trai
   const claim = fit(rows, options.l2);
 
   const outOfFold: Array<{ row: Row; logit: number }> = [];
+  const genreOutOfFold: Array<{ promotional: boolean; p: number }> = [];
   for (let fold = 0; fold < INNER_FOLDS; fold++) {
     const training = documents.filter((_, index) => innerFold(index) !== fold);
     const foldGenre = fitGenre(training, likelihoods, options);
@@ -273,8 +304,20 @@ export function trainModel(documents: readonly PreparedDocument[], options: Trai
     const held = documents.filter((_, index) => innerFold(index) === fold);
     for (const row of claimRows(held, foldGenre, likelihoods, options))
       outOfFold.push({ row, logit: logOdds(foldClaim, row.features) });
+    for (const prepared of held) {
+      const genreOfDocument = genreOfKind(prepared.document.label.kind);
+      if (genreOfDocument === 'non_health' || prepared.analysis.fdaStatement !== 'missing') continue;
+      const features = documentGenreFeatures(prepared, likelihoods.get(prepared.document.id)!);
+      genreOutOfFold.push({
+        promotional: genreOfDocument === 'promotional',
+        p: genreLikelihoods(features, foldGenre).promotionalIfHealth,
+      });
+    }
   }
-  const thresholds = chooseThresholds(outOfFold, options);
+  const thresholds = {
+    ...chooseThresholds(outOfFold, options),
+    promotional: choosePromotionalCutoff(genreOutOfFold, options.referenceCost),
+  };
 
   const categories: Partial<Record<ClaimCategory, LinearModel>> = {};
   const positives = rows.filter((row) => row.label === 1);
@@ -299,6 +342,30 @@ export function trainModel(documents: readonly PreparedDocument[], options: Trai
     thresholds,
     categories,
   };
+}
+
+/**
+ * The cutoff on "promotional, given a health draft" that costs least on out-of-fold likelihoods, a reference
+ * text taken for promotional costing `referenceCost` times a promotional draft taken for a reference text
+ * (the first is asked for disclaimers it does not need; the second still has its claims scored).
+ */
+function choosePromotionalCutoff(
+  scored: ReadonlyArray<{ promotional: boolean; p: number }>,
+  referenceCost: number,
+): number {
+  const candidates = [...new Set(scored.map((item) => item.p))].sort((a, b) => a - b);
+  let best = { cutoff: 0.5, cost: Number.POSITIVE_INFINITY };
+  for (let i = 0; i <= candidates.length; i++) {
+    // Midway between neighbouring likelihoods, so that the cutoff does not sit on a training document.
+    const cutoff = i === 0 ? 0 : i === candidates.length ? 1 : (candidates[i - 1]! + candidates[i]!) / 2;
+    let cost = 0;
+    for (const item of scored) {
+      if (item.promotional && item.p < cutoff) cost += 1;
+      if (!item.promotional && item.p >= cutoff) cost += referenceCost;
+    }
+    if (cost < best.cost) best = { cutoff, cost };
+  }
+  return round(Math.min(0.95, Math.max(0.05, best.cutoff)));
 }
 
 /**
@@ -330,6 +397,7 @@ export function evaluate(
   model: ClaimModel,
   tally: Tally = emptyTally(),
 ): Tally {
-  for (const prepared of documents) scoreDocument(tally, prepared.document, judgeDraft(prepared.analysis, model));
+  for (const prepared of documents)
+    scoreDocument(tally, prepared.document, judgeDraft(prepared.analysis, model));
   return tally;
 }

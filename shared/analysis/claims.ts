@@ -143,7 +143,7 @@ export function judgeClaims(
         weight: weights.doseChange,
       });
     const fdaApproved = REGULATORY_CLAIM.exec(sentenceCues.sentence.text)?.[0];
-    if (fdaApproved && context.promotional > 0.5 && assertion === 'asserted')
+    if (fdaApproved && context.kind === 'promotional' && assertion === 'asserted')
       factors.push({
         code: 'fda_approval_claim',
         detail: `says the product is "${fdaApproved}": supplements are not approved by the FDA`,
@@ -158,7 +158,7 @@ export function judgeClaims(
       riskScore += cap;
     }
     // A non-health draft makes no health claim, whatever health words it borrows.
-    if (context.nonHealth > 0.5 && riskScore >= thresholds.medium) {
+    if (context.kind === 'non_health' && riskScore >= thresholds.medium) {
       const cap = thresholds.medium - 1 - riskScore;
       factors.push({ code: 'non_health_draft', detail: 'the draft is not about health', weight: cap });
       riskScore += cap;
@@ -168,7 +168,7 @@ export function judgeClaims(
       categories.length > 0 &&
       categories.every((category) => !DISEASE_OR_DRUG.has(category)) &&
       riskScore < thresholds.high;
-    if (structureFunctionOnly && context.promotional > 0.5 && context.nonHealth <= 0.5) {
+    if (structureFunctionOnly && context.kind === 'promotional') {
       if (context.fdaStatement && riskScore >= thresholds.medium) {
         const cap = thresholds.medium - 1 - riskScore;
         factors.push({

@@ -3,6 +3,7 @@ import type { PhraseMatch } from './lexicon.js';
 import { tagSentence, type TaggedWord } from './nlp.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf, type Token } from './tokens.js';
+import type { Genre } from './genre.js';
 import type { Tag, Vocabulary } from './vocabulary.js';
 
 /** How a sentence puts what it says (one of them, the strongest that applies). */
@@ -147,6 +148,7 @@ export function suffixDisease(cues: SentenceCues, vocabulary: Vocabulary): strin
 
 /** Draft-wide facts the claim model reads beside a sentence's own features. */
 export interface DraftContext {
+  kind: Genre;
   /** Genre probabilities from the genre model. */
   promotional: number;
   reference: number;

@@ -200,7 +200,10 @@ const GENRE_TITLES: Record<Genre, string> = {
  * How claim-like the draft's sentences are by the content model (which knows nothing of genre): a reference
  * text states few claims in a promoter's voice, a sales page little else.
  */
-export function contentFeatures(claimLikelihoods: readonly number[], sentenceCount: number): Map<string, number> {
+export function contentFeatures(
+  claimLikelihoods: readonly number[],
+  sentenceCount: number,
+): Map<string, number> {
   const features = new Map<string, number>();
   const total = sentenceCount + SHARE_PRIOR;
   let sum = 0;
@@ -222,30 +225,66 @@ export function contentFeatures(claimLikelihoods: readonly number[], sentenceCou
   return features;
 }
 
-/** Decides the genre from the draft's features with the model's two genre classifiers. */
-export function decideGenre(
-  cues: readonly SentenceCues[],
-  text: string,
-  fdaStatement: boolean,
-  claimLikelihoods: readonly number[],
-  model: Pick<ClaimModel, 'genre'>,
-): GenreResult {
-  const features = genreFeatures(cues, text, fdaStatement);
-  for (const [name, value] of contentFeatures(claimLikelihoods, cues.length)) features.set(name, value);
-  const nonHealth = probability(model.genre.nonHealth, features);
-  const promotional = (1 - nonHealth) * probability(model.genre.promotional, features);
-  const reference = Math.max(0, 1 - nonHealth - promotional);
-  const likelihood = {
-    non_health: round2(nonHealth),
-    reference: round2(reference),
-    promotional: round2(promotional),
+/** What the genre models read of a draft: its cues, and how claim-like its sentences are. */
+export interface GenreEvidence {
+  cues: readonly SentenceCues[];
+  text: string;
+  /** The FDA statement's status in the draft. */
+  fdaStatement: 'present' | 'altered' | 'missing';
+  /** The content model's likelihood for each candidate sentence. */
+  claimLikelihoods: readonly number[];
+}
+
+export function genreEvidenceFeatures(evidence: GenreEvidence): Map<string, number> {
+  const features = genreFeatures(evidence.cues, evidence.text, evidence.fdaStatement === 'present');
+  for (const [name, value] of contentFeatures(evidence.claimLikelihoods, evidence.cues.length))
+    features.set(name, value);
+  return features;
+}
+
+/** How likely each genre is: not about health, then (if about health) promotional or reference. */
+export function genreLikelihoods(features: ReadonlyMap<string, number>, genre: ClaimModel['genre']) {
+  const nonHealth = probability(genre.nonHealth, features);
+  const promotionalIfHealth = probability(genre.promotional, features);
+  return {
+    nonHealth,
+    promotionalIfHealth,
+    likelihood: {
+      non_health: round2(nonHealth),
+      reference: round2((1 - nonHealth) * (1 - promotionalIfHealth)),
+      promotional: round2((1 - nonHealth) * promotionalIfHealth),
+    },
   };
-  const kind: Genre =
-    nonHealth >= Math.max(reference, promotional)
+}
+
+/**
+ * Decides the genre with the model's two genre classifiers. A health draft is promotional from the model's
+ * cutoff, chosen in training so that a reference text is rarely taken for a sales page (which would ask it
+ * for disclaimers); a draft that prints the FDA supplement statement, whole or altered, is promotional.
+ */
+export function decideGenre(
+  evidence: GenreEvidence,
+  model: Pick<ClaimModel, 'genre' | 'thresholds'>,
+): GenreResult {
+  const features = genreEvidenceFeatures(evidence);
+  const { nonHealth, promotionalIfHealth, likelihood } = genreLikelihoods(features, model.genre);
+  const printsStatement = evidence.fdaStatement !== 'missing';
+  const kind: Genre = printsStatement
+    ? 'promotional'
+    : nonHealth >= 0.5
       ? 'non_health'
-      : promotional >= reference
+      : promotionalIfHealth >= model.thresholds.promotional
         ? 'promotional'
         : 'reference';
+  if (printsStatement)
+    return {
+      kind,
+      likelihood,
+      reasons: [
+        `${GENRE_TITLES[kind]}: ${GENRE_CONSEQUENCE[kind]}`,
+        'It prints the FDA supplement statement, which only a seller of supplements does.',
+      ],
+    };
   const deciding = kind === 'non_health' ? model.genre.nonHealth : model.genre.promotional;
   // What pushed the decision its way: positive contributions for promotional, negative for reference.
   const sign = kind === 'reference' ? -1 : 1;

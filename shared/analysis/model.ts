@@ -25,7 +25,12 @@ export const ClaimModel = z.object({
   content: LinearModel,
   /** Log-odds that a sentence is a risky claim, its features read in the draft's genre. */
   claim: LinearModel,
-  thresholds: z.object({ medium: z.number(), high: z.number() }),
+  thresholds: z.object({
+    medium: z.number(),
+    high: z.number(),
+    /** The probability from which a health draft is taken to be promotional rather than a reference text. */
+    promotional: z.number().check(z.gte(0), z.lte(1)),
+  }),
   /** Per-category models, for the categories the corpus labels; the others are decided by rules. */
   categories: z.partialRecord(z.enum(CLAIM_CATEGORIES), LinearModel),
 });
