@@ -134,6 +134,7 @@ class FeatureIndex {
 }
 
 const round = (value: number) => Math.round(value * 1e4) / 1e4;
+const SCALE_FLOOR = 0.2;
 
 interface Weighted {
   features: ReadonlyMap<string, number>;
@@ -148,7 +149,10 @@ function fit(rows: readonly Weighted[], l2: number): LinearModel {
   const scale = new Array<number>(index.names.length).fill(0);
   const sparse = rows.map((row) => index.sparse(row.features));
   for (const entries of sparse) for (const [i, value] of entries) scale[i]! += value * value;
-  for (let i = 0; i < scale.length; i++) scale[i] = Math.sqrt(scale[i]! / Math.max(1, rows.length)) || 1;
+  // A rare feature (a genre share that is small almost everywhere) is scaled no further than SCALE_FLOOR, or
+  // its few rows would buy it a weight out of all proportion.
+  for (let i = 0; i < scale.length; i++)
+    scale[i] = Math.max(SCALE_FLOOR, Math.sqrt(scale[i]! / Math.max(1, rows.length)));
   const examples: Example[] = rows.map((row, r) => ({
     features: sparse[r]!.map(([i, value]) => [i, value / scale[i]!] as [number, number]),
     label: row.label,

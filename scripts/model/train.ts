@@ -17,7 +17,12 @@ const documents = loadCorpus();
 const model = trainModel(prepare(documents), DEFAULT_OPTIONS);
 // The version names what the model was trained from, so a result says which model judged it.
 const fingerprint = createHash('sha256')
-  .update(JSON.stringify({ corpus: documents.map((document) => [document.id, document.text, document.label]), model }))
+  .update(
+    JSON.stringify({
+      corpus: documents.map((document) => [document.id, document.text, document.label]),
+      model,
+    }),
+  )
   .digest('hex')
   .slice(0, 12);
 const json = `${JSON.stringify(ClaimModel.parse({ ...model, version: `model-${fingerprint}` }), null, 1)}\n`;

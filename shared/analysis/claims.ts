@@ -151,6 +151,42 @@ export function judgeClaims(
       });
 
     let riskScore = clampScore(factors.reduce((sum, factor) => sum + factor.weight, 0));
+    // Said to cure, treat or prevent a condition, a product makes a disease claim (21 CFR 101.93(g)): high in
+    // a promotional draft whatever the model's score, when the product (or a bare fragment) is what acts.
+    if (
+      context.kind === 'promotional' &&
+      riskScore >= thresholds.medium &&
+      riskScore < thresholds.high &&
+      (assertion === 'asserted' || assertion === 'hedged') &&
+      features.has('clauseCuresCondition') &&
+      (features.has('clauseProductActs') || features.has('fragmentClaim') || features.has('subjectPronoun'))
+    ) {
+      const lift = thresholds.high - riskScore;
+      factors.push({
+        code: 'disease_claim_rule',
+        detail: 'says the product cures, treats or prevents a condition: a disease claim',
+        weight: lift,
+      });
+      riskScore += lift;
+    }
+    // Said to augment, replace or ease a drug's action, a supplement makes a drug claim (21 CFR 101.93(g)):
+    // high in a promotional draft whatever the model's score, when the clause asserts or only hedges it.
+    if (
+      context.kind === 'promotional' &&
+      riskScore >= thresholds.medium &&
+      riskScore < thresholds.high &&
+      (assertion === 'asserted' || assertion === 'hedged') &&
+      features.has('clauseActsWithDrug') &&
+      features.has('interaction')
+    ) {
+      const lift = thresholds.high - riskScore;
+      factors.push({
+        code: 'drug_claim_rule',
+        detail: 'says the product works with, like or instead of a drug: a drug claim',
+        weight: lift,
+      });
+      riskScore += lift;
+    }
     // A negated claim is not a claim ("will not cure"); only the clause without a negation would be.
     if (assertion === 'negated' && riskScore >= thresholds.medium) {
       const cap = thresholds.medium - 1 - riskScore;
@@ -180,6 +216,7 @@ export function judgeClaims(
       } else if (
         !context.fdaStatement &&
         riskScore < thresholds.medium &&
+        (assertion === 'asserted' || assertion === 'hedged') &&
         hasStructureFunctionShape(categories)
       ) {
         const lift = thresholds.medium - riskScore;
@@ -266,13 +303,26 @@ function categoriesOf(
     if (!best || p > best.p) best = { category, p };
   }
   if (found.size === 0 && best && best.p >= 0.2) found.add(best.category);
+  // What the sentence plainly does, beside what the models learned: the taxonomy of the domain notes.
   if (assertion !== 'negated') {
-    if (features.has('imperative×amount') || (cues.has('dosageWord') && features.has('amount')))
-      found.add('dosage_advice');
-    if (features.has('safety')) found.add('safety_absolute');
+    const has = (name: string) => features.has(name);
+    const claimWords = has('treatVerb') || has('effectVerb') || has('interaction') || has('mechanismVerb');
+    // EU-authorised wording ("contributes to the reduction of tiredness") names a symptom without a disease claim.
+    if (
+      (has('clauseTreatsCondition') || has('diseasePhrase') || has('fragment×disease')) &&
+      !has('authorised')
+    )
+      found.add('disease_claim');
+    if (has('clauseActsWithDrug')) found.add('drug_interaction');
+    if ((has('percent') || has('multiple') || has('duration')) && (claimWords || has('studyNoun')))
+      found.add('quantitative_efficacy');
+    if ((has('establishment') || has('citation')) && (claimWords || found.size > 0))
+      found.add('establishment_claim');
+    if (has('imperative×amount') || (cues.has('dosageWord') && has('amount'))) found.add('dosage_advice');
+    if (has('safety')) found.add('safety_absolute');
     if (cues.has('testimonial')) found.add('testimonial');
     if (cues.has('vulnerable') && cues.has('addressing') && found.size > 0) found.add('vulnerable_group');
-    if (features.has('mechanismVerb') && cues.has('mechanismTarget')) found.add('mechanism');
+    if (has('mechanismVerb') && cues.has('mechanismTarget')) found.add('mechanism');
   }
   return [...found];
 }

@@ -293,6 +293,7 @@ export function sentenceFeatures(
   set('clauseActsWithDrug', clauses.actsWithDrug);
   set('clauseProductActs', clauses.productActs);
   set('conditionIsSubject', clauses.conditionIsSubject);
+  set('clauseCuresCondition', clauses.curesCondition);
 
   const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
   set(`assertion:${assertion}`);
@@ -358,6 +359,8 @@ interface ClauseFacts {
   productActs: boolean;
   /** A condition before the first verb, and no product: a fact about the condition ("Diabetes is ..."). */
   conditionIsSubject: boolean;
+  /** An unnegated verb of treatment proper (cure, treat, prevent) and a condition in one clause. */
+  curesCondition: boolean;
 }
 
 /** What each clause of the sentence says: clauses end at punctuation and at "but", "while", "because". */
@@ -368,6 +371,7 @@ function clauseFacts(cues: SentenceCues): ClauseFacts {
     actsWithDrug: false,
     productActs: false,
     conditionIsSubject: false,
+    curesCondition: false,
   };
   const words = cues.words;
   if (words.length === 0) return facts;
@@ -395,6 +399,7 @@ function clauseFacts(cues: SentenceCues): ClauseFacts {
   };
   note([
     ...PREDICATE_TAGS,
+    'cureVerb',
     'cureNoun',
     'diseasePhrase',
     ...CONDITION_TAGS,
@@ -407,11 +412,15 @@ function clauseFacts(cues: SentenceCues): ClauseFacts {
     const predicates = matches.filter(
       (match) =>
         !match.negated &&
-        (PREDICATE_TAGS.includes(match.tag) || match.tag === 'cureNoun' || match.tag === 'diseasePhrase'),
+        (PREDICATE_TAGS.includes(match.tag) ||
+          match.tag === 'cureVerb' ||
+          match.tag === 'cureNoun' ||
+          match.tag === 'diseasePhrase'),
     );
     if (predicates.length === 0) continue;
     const has = (tags: readonly Tag[]) => matches.some((match) => tags.includes(match.tag));
     facts.treatsCondition ||= has(CONDITION_TAGS);
+    facts.curesCondition ||= has(CONDITION_TAGS) && predicates.some((match) => match.tag === 'cureVerb');
     facts.actsOnBody ||= has(BODY_TAGS);
     facts.actsWithDrug ||= has(['drug']);
     const firstPredicate = Math.min(...predicates.map((match) => match.first));

@@ -137,6 +137,15 @@ export function genreFeatures(
     for (const tag of HEALTH_TAGS)
       for (const match of s.all(tag)) distinct.add(s.phrase(match).toLowerCase());
   set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
+  set('otherTopics', share(cues, hasAny(['otherTopic'])));
+  let tokens = 0;
+  let healthTokens = 0;
+  for (const s of cues) {
+    tokens += s.tokens.length;
+    for (const tag of HEALTH_TAGS)
+      for (const match of s.all(tag)) healthTokens += match.last - match.first + 1;
+  }
+  set('healthDensity', tokens === 0 ? 0 : Math.min(1, (10 * healthTokens) / tokens));
   return features;
 }
 
@@ -188,6 +197,8 @@ const GENRE_FEATURE_TEXT: Record<string, string> = {
   authorship: 'an author or institution',
   neutralQuestions: 'neutral questions ("What is ...?", "Is it safe?")',
   distinctHealthTerms: 'many different health terms',
+  otherTopics: 'topics other than human health (animals, machines, money, cooking)',
+  healthDensity: 'how much of the text is health terms',
 };
 
 const GENRE_TITLES: Record<Genre, string> = {

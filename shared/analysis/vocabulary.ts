@@ -19,6 +19,7 @@ export type Tag =
   | 'cureNoun'
   | 'medication'
   | 'treatVerb'
+  | 'cureVerb'
   | 'diseasePhrase'
   | 'interaction'
   | 'effect'
@@ -45,6 +46,7 @@ export type Tag =
   | 'commerce'
   | 'evidenceLimit'
   | 'labelSection'
+  | 'otherTopic'
   | 'authorship'
   | 'sensitive';
 
@@ -77,6 +79,7 @@ export class Vocabulary {
       medication: terms.medicationWords,
       sensitive: terms.sensitiveOutcomes,
       treatVerb: triggers.diseaseVerbs,
+      cureVerb: triggers.cureVerbs,
       diseasePhrase: triggers.diseasePhrases,
       interaction: triggers.interactionVerbs,
       effect: triggers.effectVerbs,
@@ -103,6 +106,7 @@ export class Vocabulary {
       commerce: triggers.commerceCues,
       evidenceLimit: triggers.evidenceLimits,
       labelSection: triggers.labelSections,
+      otherTopic: triggers.otherTopics,
       authorship: triggers.authorship,
     });
   }

@@ -115,6 +115,8 @@ export const Policy = z.object({
   }),
   triggers: z.object({
     diseaseVerbs: phrases,
+    /** The verbs of treatment proper (cure, treat, prevent, heal): with a condition, a disease claim by definition. */
+    cureVerbs: phrases,
     /** Phrases that make a disease claim on their own ("natural antidepressant"). */
     diseasePhrases: phrases,
     interactionVerbs: phrases,
@@ -159,6 +161,8 @@ export const Policy = z.object({
     commerceCues: phrases,
     /** What careful reference texts say of evidence and risk ("more research is needed", "may interact"). */
     evidenceLimits: phrases,
+    /** Words of topics other than human health (animals, machines, money, cooking, weather, sport, space). */
+    otherTopics: phrases,
     /** Sections of a product label or shop page ("Supplement Facts", "Serving Size", "Directions"). */
     labelSections: phrases,
     /** Who wrote it, as reference texts say ("fact sheet", "reviewed by", "National Institutes of Health"). */
