@@ -1,7 +1,9 @@
 import { candidateSentences, judgeClaims, type CandidateSentence } from './analysis/claims.js';
 import {
   findCitations,
+  findInlineSources,
   matchCitations,
+  resolveInline,
   parseReferences,
   type FoundCitation,
   type FoundReference,
@@ -127,8 +129,9 @@ export function analyseText(
   );
   const citations = stage('findCitations', () => findCitations(body, structure.referenceEntries.length > 0));
   const references = stage('references', () => {
-    const parsed = parseReferences(structure.referenceEntries);
+    const parsed = parseReferences([...structure.referenceEntries, ...findInlineSources(body)]);
     matchCitations(citations, parsed);
+    resolveInline(citations, parsed);
     return parsed;
   });
   const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));

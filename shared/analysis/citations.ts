@@ -34,6 +34,37 @@ export interface FoundReference {
   doi: string | null;
   /** Normalised text, padded with spaces, for whole-word containment tests. */
   searchable: string;
+  /** For a DOI or web address in the body: the sentence it stands in, whose citations it resolves. */
+  sentenceIndex?: number;
+}
+
+const INLINE_SOURCE = /\bhttps?:\/\/[^\s"<>)\]]+[^\s"<>)\].,;]|\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/giu;
+
+/** DOIs and web addresses in the body: a citation in the same sentence is resolved by its own link. */
+export function findInlineSources(
+  sentences: readonly Sentence[],
+): Array<{ start: number; end: number; text: string; sentenceIndex: number }> {
+  const sources: Array<{ start: number; end: number; text: string; sentenceIndex: number }> = [];
+  for (const sentence of sentences) {
+    if (!sentence.text.includes('10.') && !sentence.text.includes('http')) continue;
+    for (const match of sentence.text.matchAll(INLINE_SOURCE)) {
+      const start = sentence.start + match.index;
+      sources.push({ start, end: start + match[0].length, text: match[0], sentenceIndex: sentence.index });
+    }
+  }
+  return sources;
+}
+
+/** Citations no reference matched, resolved by a DOI or web address standing in their own sentence. */
+export function resolveInline(citations: FoundCitation[], references: readonly FoundReference[]): void {
+  const inline = new Map<number, string>();
+  for (const reference of references)
+    if (reference.sentenceIndex !== undefined && !inline.has(reference.sentenceIndex))
+      inline.set(reference.sentenceIndex, reference.id);
+  if (inline.size === 0) return;
+  for (const citation of citations)
+    if (citation.matchedReference === null)
+      citation.matchedReference = inline.get(citation.sentenceIndex) ?? null;
 }
 
 const YEAR = /\b(?:19|20)\d{2}\b/;
@@ -51,9 +82,12 @@ const SUPERSCRIPT = /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/gu;
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 /** Digits glued to the end of a word or sentence ("body.1", "weeks2"): a citation mark if the draft numbers them in turn. */
 const GLUED_DIGITS = /(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,.;:)]|$)/gu;
-/** A particular study told by its description: "In one study", "A long-term study of 150 men", "2004 Study Shows". */
+/**
+ * A particular study told by its description: "In one study", "A long-term study of 150 men", "2004 Study
+ * Shows". A "review" counts when it reviews something ("a 2020 review of five studies"), not a product review.
+ */
 const STUDY_MENTION =
-  /(?:\b(?:[Ii]n|[Bb]ased\s+on|[Ff]rom)\s+(?:(?:19|20)\d{2},?\s+)?)?(?:\b(?:19|20)\d{2}\s+|\[?\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Tt]en|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of|a\s+handful\s+of|[Mm]ore\s+than\s+\d+|[Oo]ver\s+\d+|\d+)\]?\s+)(?:[\p{L}-]+\s+){0,3}?(?:[Ss]tudy|[Ss]tudies|[Tt]rial|[Tt]rials|[Rr]eview|[Ss]urvey|[Mm]eta-analysis|[Ee]xperiment)\b/gu;
+  /(?:\b(?:[Ii]n|[Bb]ased\s+on|[Ff]rom)\s+(?:(?:19|20)\d{2},?\s+)?)?(?:\b(?:19|20)\d{2}\s+|\[?\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Tt]en|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of|a\s+handful\s+of|[Mm]ore\s+than\s+\d+|[Oo]ver\s+\d+|\d+)\]?\s+)(?:[\p{L}-]+\s+){0,3}?(?:[Ss]tudy|[Ss]tudies|[Tt]rial|[Tt]rials|[Rr]eview(?=\s+(?:of|published|found|showed|concluded))|[Ss]urvey|[Mm]eta-analysis|[Ee]xperiment)\b/gu;
 const STUDY_WORD = /\b(?:stud(?:y|ies)|trials?|review|survey|meta-analysis|experiment)\b/iu;
 /** A clause shorter than this ("In one study,") is the study's name only with the clause it opens. */
 const SHORT_CLAUSE = 30;
@@ -485,7 +519,7 @@ function expandNumbers(list: string): number[] {
 
 /** Parses reference-list entries (analysis offsets and text) into searchable references. */
 export function parseReferences(
-  entries: ReadonlyArray<{ start: number; end: number; text: string }>,
+  entries: ReadonlyArray<{ start: number; end: number; text: string; sentenceIndex?: number }>,
 ): FoundReference[] {
   return entries.map((entry, index) => {
     const text = entry.text;
@@ -500,7 +534,11 @@ export function parseReferences(
       start: entry.start,
       end: entry.end,
       text,
-      number: numbered ? Number(numbered[1] ?? numbered[2]) : index + 1,
+      number: numbered
+        ? Number(numbered[1] ?? numbered[2])
+        : entry.sentenceIndex === undefined
+          ? index + 1
+          : null,
       authors: looksLikeAuthors(head)
         ? surnames(head).filter((name) => name.length > 2 || !/^[\p{Lu}]+$/u.test(name))
         : [],
@@ -509,6 +547,7 @@ export function parseReferences(
       title,
       doi,
       searchable: ` ${normalise(text)} `,
+      ...(entry.sentenceIndex === undefined ? {} : { sentenceIndex: entry.sentenceIndex }),
     };
   });
 }

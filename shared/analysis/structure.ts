@@ -11,8 +11,12 @@ export interface DraftStructure {
 }
 
 const MAX_CUE_LENGTH = 40;
+const MAX_ENTRY_LENGTH = 600;
 /** A footnote definition ("[^1]: Chen L. ...") is a reference entry wherever it stands. */
 const FOOTNOTE = /^\[\^\d{1,4}\]:\s/;
+/** A numbered bibliography entry without a heading: "[2] Shannon, S., & Opila-Lehman, J. (2015). ...". */
+const NUMBERED_ENTRY =
+  /^\s*(?:\[\d{1,3}\]|\d{1,3}\.)\s+\p{Lu}[\p{L}'’-]+,\s+(?:\p{Lu}\.\s*)+[^]*?\((?:19|20)\d{2}[a-z]?\)/u;
 const REFERENCE_LIKE =
   /\b(?:19|20)\d{2}\b|\bdoi\b|10\.\d{4,9}\/|https?:\/\/|\bretrieved\b|\bet al\b|\bjournal\b|\bvol\.|\bpp\./iu;
 const MENU = /^(?:[^|·•]{1,40}\s[|·•]\s){2,}[^|·•]{1,40}$/u;
@@ -43,7 +47,7 @@ export function findStructure(
       structure.referenceBlocks.add(index);
       return;
     }
-    if (FOOTNOTE.test(text)) {
+    if (FOOTNOTE.test(text) || (text.length <= MAX_ENTRY_LENGTH && NUMBERED_ENTRY.test(text))) {
       structure.referenceBlocks.add(index);
       structure.referenceEntries.push({ start: block.start, end: block.end, text });
       return;
