@@ -193,6 +193,21 @@ export function judgeClaims(
       factors.push({ code: 'negated', detail: 'every claim in it is negated', weight: cap });
       riskScore += cap;
     }
+    // A warning of the product's own harm ("too much can cause kidney stones") is what a reader needs, not a
+    // claimed benefit. (A drug's harms told to sell a remedy are another matter: the model judges those.)
+    if (
+      sentenceCues.has('harm') &&
+      sentenceCues.has('caveat') &&
+      !features.has('drug') &&
+      !features.has('clauseCuresCondition') &&
+      !features.has('diseasePhrase') &&
+      !features.has('cureNoun') &&
+      riskScore >= thresholds.medium
+    ) {
+      const cap = thresholds.medium - 1 - riskScore;
+      factors.push({ code: 'harm_warning', detail: 'warns of harm rather than claiming a benefit', weight: cap });
+      riskScore += cap;
+    }
     // A non-health draft makes no health claim, whatever health words it borrows.
     if (context.kind === 'non_health' && riskScore >= thresholds.medium) {
       const cap = thresholds.medium - 1 - riskScore;
@@ -293,19 +308,9 @@ function categoriesOf(
   assertion: Assertion,
 ): ClaimCategory[] {
   const found = new Set<ClaimCategory>();
-  let best: { category: ClaimCategory; p: number } | undefined;
-  for (const [category, categoryModel] of Object.entries(model.categories) as Array<
-    [ClaimCategory, ClaimModel['categories'][ClaimCategory]]
-  >) {
-    if (!categoryModel) continue;
-    const p = probability(categoryModel, features);
-    if (p >= 0.5) found.add(category);
-    if (!best || p > best.p) best = { category, p };
-  }
-  if (found.size === 0 && best && best.p >= 0.2) found.add(best.category);
-  // What the sentence plainly does, beside what the models learned: the taxonomy of the domain notes.
+  const has = (name: string) => features.has(name);
+  // What the sentence plainly does, in the taxonomy of the domain notes.
   if (assertion !== 'negated') {
-    const has = (name: string) => features.has(name);
     const claimWords = has('treatVerb') || has('effectVerb') || has('interaction') || has('mechanismVerb');
     // EU-authorised wording ("contributes to the reduction of tiredness") names a symptom without a disease claim.
     if (
@@ -321,9 +326,17 @@ function categoriesOf(
     if (has('imperative×amount') || (cues.has('dosageWord') && has('amount'))) found.add('dosage_advice');
     if (has('safety')) found.add('safety_absolute');
     if (cues.has('testimonial')) found.add('testimonial');
-    if (cues.has('vulnerable') && cues.has('addressing') && found.size > 0) found.add('vulnerable_group');
     if (has('mechanismVerb') && cues.has('mechanismTarget')) found.add('mechanism');
   }
+  // And what the category models (labelled on the corpus) find likely, where no rule rules it out.
+  for (const [category, categoryModel] of Object.entries(model.categories) as Array<
+    [ClaimCategory, ClaimModel['categories'][ClaimCategory]]
+  >) {
+    if (!categoryModel || (category === 'disease_claim' && has('authorised'))) continue;
+    if (probability(categoryModel, features) >= 0.5) found.add(category);
+  }
+  if (assertion !== 'negated' && cues.has('vulnerable') && cues.has('addressing') && found.size > 0)
+    found.add('vulnerable_group');
   return [...found];
 }
 

@@ -459,8 +459,11 @@ function assertionOf(
   claimVerbAsserted: boolean,
 ): Assertion {
   if (QUESTION_END.test(text) || (OPENING_QUESTION.test(text) && text.includes('?'))) return 'question';
-  if (anyClaimVerb && !claimVerbAsserted) return 'negated';
-  if (cues.all('negator').some((match) => cues.negated(match)) && !claimVerbAsserted) return 'negated';
+  // "No side effects", "non-toxic", "without risk": there the negation is the safety claim itself.
+  if (!cues.has('safety')) {
+    if (anyClaimVerb && !claimVerbAsserted) return 'negated';
+    if (cues.all('negator').some((match) => cues.negated(match)) && !claimVerbAsserted) return 'negated';
+  }
   if (cues.has('reported') || cues.has('traditional')) return 'reported';
   if (cues.has('hypothetical')) return 'hypothetical';
   if (cues.has('hedge')) return 'hedged';

@@ -50,6 +50,23 @@ export type Tag =
   | 'authorship'
   | 'sensitive';
 
+/** Each term and the plural of its last word ("migraine" and "migraines", "body ache" and "body aches"). */
+function withPlurals(terms: readonly string[]): string[] {
+  const all: string[] = [];
+  for (const term of terms) {
+    all.push(term);
+    const plural = pluralOf(term);
+    if (plural !== term) all.push(plural);
+  }
+  return all;
+}
+
+function pluralOf(term: string): string {
+  if (/(?:s|x|z|ch|sh)$/u.test(term) || /\d$/u.test(term)) return term;
+  if (/[^aeiou]y$/u.test(term)) return `${term.slice(0, -1)}ies`;
+  return `${term}s`;
+}
+
 /** The policy's cue lists and the public vocabularies, compiled into one token trie. */
 export class Vocabulary {
   readonly lexicon: Lexicon<Tag>;
@@ -61,7 +78,8 @@ export class Vocabulary {
   constructor(policy: Policy, lexicons: Lexicons) {
     const { terms, triggers } = policy;
     const stoplist = new Set(lexicons.stoplist);
-    const keep = (list: readonly string[]) => list.filter((term) => !stoplist.has(term));
+    // The vocabularies name things in the singular; drafts speak of "migraines" and "statins" too.
+    const keep = (list: readonly string[]) => withPlurals(list.filter((term) => !stoplist.has(term)));
     this.stopwords = new Set(terms.subjectStopwords);
     this.diseaseSuffixes = terms.diseaseSuffixes;
     this.lexicon = new Lexicon<Tag>({
