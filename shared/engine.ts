@@ -184,7 +184,7 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
     const { required, because } = disclaimerRequirement(definition.requiredWhen, signals, genre.kind);
     return { ...found, required, requiredBecause: because, definition };
   });
-  const verdict = decideVerdict(policy, claims, disclaimerResults, citations);
+  const verdict = decideVerdict(policy, claims, disclaimerResults, citations, genre.kind);
 
   return {
     source: input.source,

@@ -112,10 +112,10 @@ export function judgeClaims(
     riskyClaims: false,
   };
   const { thresholds } = policy;
-  // Log-odds map linearly onto the score so that the model's thresholds land on the policy's.
-  const pointsPerLogOdd =
-    (thresholds.high - thresholds.medium) / (model.thresholds.high - model.thresholds.medium);
-  const toPoints = (logit: number) => thresholds.medium + (logit - model.thresholds.medium) * pointsPerLogOdd;
+  // Log-odds map onto the 0-100 score so that the model's thresholds land on fixed points; the policy's
+  // thresholds then decide the levels on that scale (a stricter policy asks for higher scores).
+  const pointsPerLogOdd = (HIGH_POINTS - MEDIUM_POINTS) / (model.thresholds.high - model.thresholds.medium);
+  const toPoints = (logit: number) => MEDIUM_POINTS + (logit - model.thresholds.medium) * pointsPerLogOdd;
 
   for (const candidate of candidates) {
     const { cues: sentenceCues, citations: sentenceCitations, assertion } = candidate;
@@ -132,7 +132,11 @@ export function judgeClaims(
         detail: `cites ${unsupported.map((citation) => `"${citation.text}"`).join(', ')}, which the draft's references do not contain`,
         weight: weights.unsupportedCitation,
       });
-    const overLimit = aboveUpperLimit(policy, sentenceCues, mainProduct);
+    // An amount above the upper limit matters where the draft tells readers to take it, not in "adults need
+    // 420 mg a day from food".
+    const overLimit = categories.includes('dosage_advice')
+      ? aboveUpperLimit(policy, sentenceCues, mainProduct)
+      : undefined;
     if (overLimit)
       factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
     const doseChange = DOSE_CHANGE.exec(sentenceCues.sentence.text)?.[0];
@@ -187,10 +191,12 @@ export function judgeClaims(
       });
       riskScore += lift;
     }
-    // A negated claim is not a claim ("will not cure"); only the clause without a negation would be.
-    if (assertion === 'negated' && riskScore >= thresholds.medium) {
+    // A negated claim is not a claim ("will not cure"), and reported speech or told history ("some websites
+    // claim", "was traditionally used for") is not the writer's own claim.
+    const notOwn = NOT_THE_WRITERS_CLAIM[assertion];
+    if (notOwn && riskScore >= thresholds.medium) {
       const cap = thresholds.medium - 1 - riskScore;
-      factors.push({ code: 'negated', detail: 'every claim in it is negated', weight: cap });
+      factors.push({ code: assertion, detail: notOwn, weight: cap });
       riskScore += cap;
     }
     // A warning of the product's own harm ("too much can cause kidney stones") is what a reader needs, not a
@@ -205,7 +211,11 @@ export function judgeClaims(
       riskScore >= thresholds.medium
     ) {
       const cap = thresholds.medium - 1 - riskScore;
-      factors.push({ code: 'harm_warning', detail: 'warns of harm rather than claiming a benefit', weight: cap });
+      factors.push({
+        code: 'harm_warning',
+        detail: 'warns of harm rather than claiming a benefit',
+        weight: cap,
+      });
       riskScore += cap;
     }
     // A non-health draft makes no health claim, whatever health words it borrows.
@@ -221,6 +231,8 @@ export function judgeClaims(
       riskScore < thresholds.high;
     if (structureFunctionOnly && context.kind === 'promotional') {
       if (context.fdaStatement && riskScore >= thresholds.medium) {
+        // The statement is what makes this claim acceptable: it is required, and it is there.
+        signals.structureFunctionClaim = true;
         const cap = thresholds.medium - 1 - riskScore;
         factors.push({
           code: 'fda_statement_present',
@@ -267,6 +279,15 @@ export function judgeClaims(
 function hasStructureFunctionShape(categories: readonly ClaimCategory[]): boolean {
   return categories.some((category) => STRUCTURE_FUNCTION.has(category));
 }
+
+/** Where the model's medium and high thresholds fall on the score. */
+const MEDIUM_POINTS = 30;
+const HIGH_POINTS = 60;
+
+const NOT_THE_WRITERS_CLAIM: Partial<Record<Assertion, string>> = {
+  negated: 'every claim in it is negated',
+  reported: 'reported or attributed, not asserted by the writer',
+};
 
 const clampScore = (score: number) => Math.max(0, Math.min(100, Math.round(score)));
 

@@ -80,7 +80,6 @@ const DESCRIPTIONS: Record<string, Describe> = {
   'assertion:hypothetical': () => 'a hypothesis or condition ("if", "whether")',
   previousDrug: () => 'follows a sentence that names a drug',
   previousDisease: () => 'follows a sentence that names a condition',
-  fdaStatementInDraft: () => 'the draft carries the full FDA statement',
   noClaimWords: () => 'no word of effect, treatment, proof or safety',
   regulatoryClaim: () => 'says the FDA approved, cleared or registered it',
   clauseTreatsCondition: () => 'says, in one clause, that something acts on a condition',

@@ -21,11 +21,21 @@ export class SentenceCues {
     vocabulary: Vocabulary,
   ) {
     this.tokens = tokensOf(sentence);
-    for (const match of vocabulary.lexicon.match(this.tokens)) {
-      const list = this.byTag.get(match.tag);
-      if (list) list.push(match);
-      else this.byTag.set(match.tag, [match]);
-    }
+    for (const match of vocabulary.lexicon.match(this.tokens)) this.add(match);
+    // A word shaped like a disease name ("-itis", "-osis") is one, listed or not: new names work as listed ones.
+    const diseases = this.byTag.get('disease') ?? [];
+    this.tokens.forEach((token, index) => {
+      if (token.norm.length < MIN_SUFFIX_WORD) return;
+      if (!vocabulary.diseaseSuffixes.some((suffix) => token.norm.endsWith(suffix))) return;
+      if (diseases.some((match) => match.first <= index && match.last >= index)) return;
+      this.add({ tag: 'disease', phrase: token.norm, first: index, last: index });
+    });
+  }
+
+  private add(match: PhraseMatch<Tag>): void {
+    const list = this.byTag.get(match.tag);
+    if (list) list.push(match);
+    else this.byTag.set(match.tag, [match]);
   }
 
   all(tag: Tag): readonly PhraseMatch<Tag>[] {
@@ -49,9 +59,31 @@ export class SentenceCues {
 
   /** Whether the tagger put any word of the match inside a negation's scope. */
   negated(match: { first: number; last: number }): boolean {
+    if (this.taggedNegated(match)) return true;
+    // The tagger's scope ends at a comma, but a list of verbs goes on: in "not intended to treat, prevent or
+    // cure", "prevent" and "cure" are as negated as "treat".
+    const previous = this.listedBefore(match);
+    return previous !== undefined && this.taggedNegated(previous);
+  }
+
+  private taggedNegated(match: { first: number; last: number }): boolean {
     const start = this.tokens[match.first]!.start;
     const end = this.tokens[match.last]!.end;
     return this.words.some((word) => word.negated && word.start < end && word.end > start);
+  }
+
+  /** The verb cue this one follows in a list ("treat, prevent or cure"), if only commas and "or"/"and" part them. */
+  private listedBefore(match: { first: number }): PhraseMatch<Tag> | undefined {
+    let nearest: PhraseMatch<Tag> | undefined;
+    for (const tag of LISTED_VERB_TAGS)
+      for (const other of this.all(tag))
+        if (other.last < match.first && (!nearest || other.last > nearest.last)) nearest = other;
+    if (!nearest) return undefined;
+    const between = this.sentence.text.slice(
+      this.tokens[nearest.last]!.end - this.sentence.start,
+      this.tokens[match.first]!.start - this.sentence.start,
+    );
+    return LIST_JOINER.test(between) ? nearest : undefined;
   }
 
   /** The first match of a tag that no negation governs. */
@@ -76,7 +108,12 @@ export class SentenceCues {
   }
 }
 
+/** Shorter words that end like a disease name mostly are not one ("gnosis"). */
+const MIN_SUFFIX_WORD = 7;
 const NOUN_MAKERS: ReadonlySet<string> = new Set(['DET', 'NUM', 'ADJ', 'PRON']);
+
+const LISTED_VERB_TAGS: readonly Tag[] = ['treatVerb', 'cureVerb', 'effect', 'mechanismVerb', 'interaction'];
+const LIST_JOINER = /^(?:\s*,\s*(?:(?:or|and|nor)\s+)?|\s+(?:or|and|nor)\s+)$/u;
 
 /** Tags whose presence makes a sentence worth tagging and scoring at all. */
 const CANDIDATE_TAGS: readonly Tag[] = [
@@ -118,33 +155,18 @@ const EXCLAMATION = /!/u;
 export function findCues(sentences: readonly Sentence[], vocabulary: Vocabulary): SentenceCues[] {
   return sentences.map((sentence) => {
     const cues = new SentenceCues(sentence, vocabulary);
-    if (isCandidate(cues, vocabulary)) cues.words = tagSentence(sentence.text, sentence.start);
+    if (isCandidate(cues)) cues.words = tagSentence(sentence.text, sentence.start);
     return cues;
   });
 }
 
-export function isCandidate(cues: SentenceCues, vocabulary: Vocabulary): boolean {
-  return (
-    CANDIDATE_TAGS.some((tag) => cues.has(tag)) ||
-    suffixDisease(cues, vocabulary) !== undefined ||
-    REGULATORY_CLAIM.test(cues.sentence.text)
-  );
+export function isCandidate(cues: SentenceCues): boolean {
+  return CANDIDATE_TAGS.some((tag) => cues.has(tag)) || REGULATORY_CLAIM.test(cues.sentence.text);
 }
 
 /** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
 export const REGULATORY_CLAIM =
   /\b(?:F\.?D\.?A\.?|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b/iu;
-
-/** An unlisted word shaped like a disease name ("-itis", "-osis"): new names work as listed ones do. */
-export function suffixDisease(cues: SentenceCues, vocabulary: Vocabulary): string | undefined {
-  for (const token of cues.tokens) {
-    if (token.norm.length < 7) continue;
-    for (const suffix of vocabulary.diseaseSuffixes) {
-      if (token.norm.endsWith(suffix)) return token.norm;
-    }
-  }
-  return undefined;
-}
 
 /** Draft-wide facts the claim model reads beside a sentence's own features. */
 export interface DraftContext {
@@ -181,7 +203,7 @@ export function sentenceFeatures(
   const { sentence } = cues;
   const text = sentence.text;
 
-  const disease = cues.has('disease') || suffixDisease(cues, vocabulary) !== undefined;
+  const disease = cues.has('disease');
   const symptom = cues.has('symptom');
   const drug = cues.has('drug');
   const product =
@@ -319,7 +341,6 @@ export function sentenceFeatures(
  */
 export function inContext(features: FeatureVector, context: DraftContext): FeatureVector {
   const f: FeatureVector = new Map(features);
-  if (context.fdaStatement) f.set('fdaStatementInDraft', 1);
   const scaled = (name: string, present: boolean) => {
     if (!present) return;
     if (context.promotional !== 0) f.set(`${name}×promotional`, context.promotional);

@@ -310,7 +310,8 @@ export function decideGenre(
 
 const GENRE_CONSEQUENCE: Record<Genre, string> = {
   non_health: 'health words here are not health claims, and no disclaimer is needed.',
-  reference: 'hedged evidence summaries and reported findings are not claims, and no disclaimer is needed.',
+  reference:
+    'hedged evidence summaries are not claims, reported findings are not the writer’s, and no disclaimer is needed.',
   promotional: 'hedges do not soften disease claims, and "studies show" must be backed.',
 };
 

@@ -63,6 +63,7 @@ export function decideVerdict(
   claims: readonly AnalysedClaim[],
   disclaimers: ReadonlyArray<FoundDisclaimer & { required: boolean; definition: DisclaimerDefinition }>,
   citations: readonly FoundCitation[],
+  genre: GenreKind,
 ): Verdict {
   const reasons: ReviewReason[] = [];
   let high = 0;
@@ -94,15 +95,17 @@ export function decideVerdict(
         : policy.weights.draft.requiredDisclaimerAltered;
   }
   const byId = new Map(citations.map((citation) => [citation.id, citation]));
-  const unsupportedHigh = new Set<string>();
+  const unsupportedRisky = new Set<string>();
+  // A reference text may summarise studies it does not list; a promoter's claim must rest on what it cites.
   for (const claim of claims) {
-    if (claim.riskLevel !== 'high') continue;
-    for (const id of claim.citationIds) if (byId.get(id)?.matchedReference === null) unsupportedHigh.add(id);
+    if (claim.riskLevel === 'low' || (claim.riskLevel === 'medium' && genre !== 'promotional')) continue;
+    for (const id of claim.citationIds) if (byId.get(id)?.matchedReference === null) unsupportedRisky.add(id);
   }
-  if (unsupportedHigh.size > 0) {
+  if (unsupportedRisky.size > 0) {
+    const count = unsupportedRisky.size;
     reasons.push({
       code: 'unsupported_citations',
-      detail: `High-risk claims cite ${plural(unsupportedHigh.size, 'source', 'sources')} the references do not contain.`,
+      detail: `${plural(count, 'citation', 'citations')} behind medium- or high-risk claims ${count === 1 ? 'is' : 'are'} not in the reference list.`,
     });
   }
   // Each citation the references lack adds a little, up to the cap: a draft of nothing but citations is not a risk.

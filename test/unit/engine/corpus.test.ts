@@ -6,7 +6,12 @@ import { check } from '../../support/engine.js';
 import { corpusExists, loadCorpus } from '../../../scripts/model/corpus.js';
 import { crossValidate } from '../../../scripts/model/cross-validate.js';
 import { scores, type Scores } from '../../../scripts/model/score.js';
-import { DEFAULT_OPTIONS, prepare, trainModel, type PreparedDocument } from '../../../scripts/model/train-lib.js';
+import {
+  DEFAULT_OPTIONS,
+  prepare,
+  trainModel,
+  type PreparedDocument,
+} from '../../../scripts/model/train-lib.js';
 
 const MODEL_FILE = new URL('../../../shared/policy/claim-model.json', import.meta.url);
 
