@@ -135,7 +135,7 @@ export function analyseText(
     return parsed;
   });
   const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));
-  const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary, policy));
+  const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary));
   const candidates = stage('features', () => candidateSentences(cues, citations, topics, vocabulary));
   const fdaStatement =
     disclaimers.find((_, index) => policy.disclaimers[index]?.id === 'fda_structure_function')?.status ??

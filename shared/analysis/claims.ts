@@ -35,10 +35,12 @@ export interface ClaimSignals {
   riskyClaims: boolean;
 }
 
-/** Categories that describe what a supplement does for the body, which the FDA statement must accompany. */
-const STRUCTURE_FUNCTION: ReadonlySet<ClaimCategory> = new Set(['general_health', 'mechanism']);
-/** Categories that stay risky whatever disclaimer the draft carries. */
-const DISEASE_OR_DRUG: ReadonlySet<ClaimCategory> = new Set(['disease_claim', 'drug_interaction']);
+/** What the FDA statement covers: claims of what a nutrient does for the body, and the studies behind them. */
+const STATEMENT_COVERS: ReadonlySet<ClaimCategory> = new Set([
+  'general_health',
+  'mechanism',
+  'establishment_claim',
+]);
 /** Factors shown per claim: the largest model contributions, the rest summed in one line. */
 const SHOWN_FACTORS = 5;
 /** A candidate sentence below this score, with no rule category, is not listed as a claim at all. */
@@ -57,8 +59,6 @@ const MG_PER_UNIT: Record<string, number> = {
   gram: 1000,
 };
 const DOSE_CHANGE = /\b(?:double|triple|increase|up)\s+(?:the|your)\s+dos(?:e|age)\b/iu;
-const FDA_APPROVED =
-  /\b(?:FDA|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b/iu;
 
 /** A candidate sentence with its own features: what the model reads, whatever the draft's genre. */
 export interface CandidateSentence {
@@ -140,6 +140,7 @@ export function judgeClaims(
     if (overLimit)
       factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
     const doseChange = DOSE_CHANGE.exec(sentenceCues.sentence.text)?.[0];
+    if (doseChange && !categories.includes('dosage_advice')) categories.push('dosage_advice');
     if (doseChange)
       factors.push({
         code: 'dose_change',
@@ -163,7 +164,11 @@ export function judgeClaims(
       riskScore < thresholds.high &&
       (assertion === 'asserted' || assertion === 'hedged') &&
       features.has('clauseCuresCondition') &&
-      (features.has('clauseProductActs') || features.has('fragmentClaim') || features.has('subjectPronoun'))
+      (features.has('clauseProductActs') ||
+        features.has('productCures') ||
+        features.has('fragmentClaim') ||
+        features.has('subjectPronoun') ||
+        features.has('firstPerson'))
     ) {
       const lift = thresholds.high - riskScore;
       factors.push({
@@ -181,7 +186,7 @@ export function judgeClaims(
       riskScore < thresholds.high &&
       (assertion === 'asserted' || assertion === 'hedged') &&
       features.has('clauseActsWithDrug') &&
-      features.has('interaction')
+      sentenceCues.asserted('interaction') !== undefined
     ) {
       const lift = thresholds.high - riskScore;
       factors.push({
@@ -224,39 +229,77 @@ export function judgeClaims(
       factors.push({ code: 'non_health_draft', detail: 'the draft is not about health', weight: cap });
       riskScore += cap;
     }
-    // Structure/function claims are acceptable beside the full FDA statement, and risky without it.
-    const structureFunctionOnly =
+    // A health statement no rule or model puts in a category says what something does for the body.
+    if (categories.length === 0 && riskScore >= LISTED_FROM) categories.push('general_health');
+    const own = assertion === 'asserted' || assertion === 'hedged';
+    const promoted = context.kind === 'promotional' && own;
+    const setScore = (target: number, code: string, detail: string) => {
+      factors.push({ code, detail, weight: target - riskScore });
+      riskScore = target;
+    };
+    // The FDA statement makes a structure/function claim acceptable (and is required beside it); without it,
+    // such a claim in a promotional draft is risky. It does nothing for claims of other kinds.
+    const structureFunction =
       categories.length > 0 &&
-      categories.every((category) => !DISEASE_OR_DRUG.has(category)) &&
+      categories.every((category) => STATEMENT_COVERS.has(category)) &&
       riskScore < thresholds.high;
-    if (structureFunctionOnly && context.kind === 'promotional') {
-      if (context.fdaStatement && riskScore >= thresholds.medium) {
-        // The statement is what makes this claim acceptable: it is required, and it is there.
-        signals.structureFunctionClaim = true;
-        const cap = thresholds.medium - 1 - riskScore;
-        factors.push({
-          code: 'fda_statement_present',
-          detail: 'a structure/function claim beside the full FDA statement',
-          weight: cap,
-        });
-        riskScore += cap;
-      } else if (
-        !context.fdaStatement &&
-        riskScore < thresholds.medium &&
-        (assertion === 'asserted' || assertion === 'hedged') &&
-        hasStructureFunctionShape(categories)
-      ) {
-        const lift = thresholds.medium - riskScore;
-        factors.push({
-          code: 'fda_statement_missing',
-          detail: 'a structure/function claim in a promotional draft without the full FDA statement',
-          weight: lift,
-        });
-        riskScore += lift;
-      }
+    if (promoted && structureFunction && context.fdaStatement && riskScore >= thresholds.medium) {
+      signals.structureFunctionClaim = true;
+      setScore(
+        thresholds.medium - 1,
+        'fda_statement_present',
+        'a structure/function claim beside the full FDA statement',
+      );
+    } else if (promoted && structureFunction && !context.fdaStatement && riskScore < thresholds.medium) {
+      setScore(
+        thresholds.medium,
+        'fda_statement_missing',
+        'a structure/function claim in a promotional draft without the full FDA statement',
+      );
     }
-    if (categories.length === 0 && riskScore < LISTED_FROM) continue;
-    if (categories.length === 0) categories.push('general_health');
+    // Dosage advice and a promise of safety are risky in a promotional draft whatever the model scores; safety
+    // promised to people with a condition, or to children or in pregnancy, is high.
+    const safety = categories.includes('safety_absolute');
+    if (
+      promoted &&
+      safety &&
+      (features.has('disease') || features.has('vulnerable')) &&
+      riskScore < thresholds.high
+    )
+      setScore(
+        thresholds.high,
+        'safety_with_condition',
+        'declares it safe for people with a condition or at risk',
+      );
+    else if (promoted && (safety || categories.includes('dosage_advice')) && riskScore < thresholds.medium)
+      setScore(
+        thresholds.medium,
+        safety ? 'safety_promise' : 'dosage_advice',
+        safety ? 'promises safety without a caveat' : 'tells readers how much to take',
+      );
+    // A study result or proof claimed on the strength of studies the draft lists is substantiated, as far as
+    // a reader can check: medium at most, unless it is a disease or drug claim.
+    if (
+      riskScore >= thresholds.high &&
+      sentenceCitations.length > 0 &&
+      sentenceCitations.every((citation) => citation.matchedReference !== null) &&
+      !categories.includes('disease_claim') &&
+      !categories.includes('drug_interaction')
+    )
+      setScore(
+        thresholds.high - 1,
+        'supported_citation',
+        'the studies it cites are in the draft’s references',
+      );
+    // Dosage advice alone is medium: high needs more (an amount above the upper limit, a dose change, a child).
+    if (
+      riskScore >= thresholds.high &&
+      categories.every((category) => category === 'dosage_advice') &&
+      !factors.some((factor) => DOSE_ESCALATION.has(factor.code)) &&
+      !features.has('vulnerable')
+    )
+      setScore(thresholds.high - 1, 'dosage_only', 'dosage advice within the usual range');
+    if (categories.length === 0) continue;
     const riskLevel: RiskLevel =
       riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
     // The FDA statement must stand beside any health claim a promotional draft makes for its product.
@@ -276,9 +319,8 @@ export function judgeClaims(
   return { claims, signals };
 }
 
-function hasStructureFunctionShape(categories: readonly ClaimCategory[]): boolean {
-  return categories.some((category) => STRUCTURE_FUNCTION.has(category));
-}
+/** Factors that make dosage advice high risk. */
+const DOSE_ESCALATION: ReadonlySet<string> = new Set(['above_upper_limit', 'dose_change']);
 
 /** Where the model's medium and high thresholds fall on the score. */
 const MEDIUM_POINTS = 30;

@@ -87,6 +87,7 @@ const DESCRIPTIONS: Record<string, Describe> = {
   clauseActsWithDrug: () => 'says, in one clause, that something acts with or like a drug',
   clauseProductActs: () => 'the product is what acts',
   clauseCuresCondition: () => 'says, in one clause, that something cures, treats or prevents a condition',
+  productCures: () => 'says the product cures, treats or prevents a condition',
   conditionIsSubject: () => 'a condition is the subject: a fact about it, not a product claim',
 };
 

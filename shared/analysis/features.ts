@@ -144,7 +144,7 @@ const MULTIPLE =
 const DURATION =
   /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/iu;
 const AMOUNT =
-  /(?<![\p{L}\p{N}.])\d{1,6}(?:[.,]\d+)?\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
+  /(?<![\p{L}\p{N}.])(?:\d{1,6}(?:[.,]\d+)?|(?:one|two|three|four|five|half\s+a|a)\s)\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
 const FREQUENCY =
   /\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|twice|times\s+a\s+(?:day|week)|at\s+bedtime|before\s+bed|with\s+meals?)\b/iu;
 const QUESTION_END = /\?["”’)]*$/u;
@@ -254,7 +254,7 @@ export function sentenceFeatures(
   set('percent', hasDigit && PERCENT.test(text));
   set('multiple', hasDigit && MULTIPLE.test(text));
   set('duration', DURATION.test(text));
-  const amount = hasDigit && AMOUNT.test(text);
+  const amount = AMOUNT.test(text);
   set('amount', amount);
   set('frequency', FREQUENCY.test(text));
   const citing = citations.length > 0;
@@ -309,13 +309,14 @@ export function sentenceFeatures(
   set('short', cues.tokens.length <= 6);
   set('exclamation', EXCLAMATION.test(text));
 
-  const clauses = clauseFacts(cues);
+  const clauses = clauseFacts(cues, topics);
   set('clauseTreatsCondition', clauses.treatsCondition);
   set('clauseActsOnBody', clauses.actsOnBody);
   set('clauseActsWithDrug', clauses.actsWithDrug);
   set('clauseProductActs', clauses.productActs);
   set('conditionIsSubject', clauses.conditionIsSubject);
   set('clauseCuresCondition', clauses.curesCondition);
+  set('productCures', clauses.productCures);
 
   const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
   set(`assertion:${assertion}`);
@@ -382,10 +383,12 @@ interface ClauseFacts {
   conditionIsSubject: boolean;
   /** An unnegated verb of treatment proper (cure, treat, prevent) and a condition in one clause. */
   curesCondition: boolean;
+  /** A product named before such a verb: "turmeric cured my depression". */
+  productCures: boolean;
 }
 
 /** What each clause of the sentence says: clauses end at punctuation and at "but", "while", "because". */
-function clauseFacts(cues: SentenceCues): ClauseFacts {
+function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFacts {
   const facts: ClauseFacts = {
     treatsCondition: false,
     actsOnBody: false,
@@ -393,6 +396,7 @@ function clauseFacts(cues: SentenceCues): ClauseFacts {
     productActs: false,
     conditionIsSubject: false,
     curesCondition: false,
+    productCures: false,
   };
   const words = cues.words;
   if (words.length === 0) return facts;
@@ -442,12 +446,20 @@ function clauseFacts(cues: SentenceCues): ClauseFacts {
     const has = (tags: readonly Tag[]) => matches.some((match) => tags.includes(match.tag));
     facts.treatsCondition ||= has(CONDITION_TAGS);
     facts.curesCondition ||= has(CONDITION_TAGS) && predicates.some((match) => match.tag === 'cureVerb');
+    // The product acts when it (or the draft's own product name, "FlexiJoint") comes before a verb of cure.
+    const cures = predicates.filter((match) => match.tag === 'cureVerb');
+    facts.productCures ||= cures.some(
+      (cure) =>
+        matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < cure.first) ||
+        cues.tokens.some((token, index) => index < cure.first && topics.has(token.norm)),
+    );
     facts.actsOnBody ||= has(BODY_TAGS);
     facts.actsWithDrug ||= has(['drug']);
     const firstPredicate = Math.min(...predicates.map((match) => match.first));
-    facts.productActs ||= matches.some(
-      (match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate,
-    );
+    // The product acts when it (or the draft's own product name, "FlexiJoint") comes before the claim verb.
+    facts.productActs ||=
+      matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate) ||
+      cues.tokens.some((token, index) => index < firstPredicate && topics.has(token.norm));
   }
   if (firstVerb) {
     const beforeVerb = (tags: readonly Tag[]) =>

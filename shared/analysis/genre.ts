@@ -1,4 +1,3 @@
-import type { Policy } from '../policy/index.js';
 import type { SentenceCues } from './features.js';
 import { contributions, probability, type ClaimModel } from './model.js';
 import type { Tag, Vocabulary } from './vocabulary.js';
@@ -332,7 +331,6 @@ const TOPIC_MIN_MENTIONS = 3;
 export function findTopics(
   cues: readonly SentenceCues[],
   vocabulary: Vocabulary,
-  policy: Policy,
 ): { topics: Set<string>; mainProduct: string | undefined } {
   const mentions = new Map<string, number>();
   const count = (word: string) => mentions.set(word, (mentions.get(word) ?? 0) + 1);
@@ -360,8 +358,7 @@ export function findTopics(
   }
   for (const name of products.keys())
     for (const word of name.split(' ')) if (!vocabulary.stopwords.has(word)) topics.add(word);
-  const mainProduct = [...products.entries()]
-    .filter(([name]) => policy.upperLimits.some((limit) => name.startsWith(limit.product)))
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  // The supplement named most: an amount in a sentence that names none is an amount of it.
+  const mainProduct = [...products.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   return { topics, mainProduct };
 }
