@@ -250,7 +250,13 @@ export function judgeClaims(
         'fda_statement_present',
         'a structure/function claim beside the full FDA statement',
       );
-    } else if (promoted && structureFunction && !context.fdaStatement && riskScore < thresholds.medium) {
+    } else if (
+      promoted &&
+      structureFunction &&
+      !context.fdaStatement &&
+      riskScore < thresholds.medium &&
+      CLAIM_WORDS.some((name) => features.has(name))
+    ) {
       setScore(
         thresholds.medium,
         'fda_statement_missing',
@@ -318,6 +324,24 @@ export function judgeClaims(
   }
   return { claims, signals };
 }
+
+/** Features of a sentence that claims an effect (not one that only describes: "melatonin is a hormone"). */
+const CLAIM_WORDS = [
+  'treatVerb',
+  'effectVerb',
+  'mechanismVerb',
+  'interaction',
+  'cureNoun',
+  'diseasePhrase',
+  'clauseActsOnBody',
+  'clauseTreatsCondition',
+];
+
+/** The features a learned category needs in the sentence. */
+const NEEDS_EVIDENCE: Partial<Record<ClaimCategory, readonly string[]>> = {
+  disease_claim: ['disease', 'symptom', 'pathogen', 'cureNoun', 'diseasePhrase'],
+  drug_interaction: ['drug', 'medication'],
+};
 
 /** Factors that make dosage advice high risk. */
 const DOSE_ESCALATION: ReadonlySet<string> = new Set(['above_upper_limit', 'dose_change']);
@@ -391,11 +415,13 @@ function categoriesOf(
     if (cues.has('testimonial')) found.add('testimonial');
     if (has('mechanismVerb') && cues.has('mechanismTarget')) found.add('mechanism');
   }
-  // And what the category models (labelled on the corpus) find likely, where no rule rules it out.
+  // And what the category models (labelled on the corpus) find likely; a disease or drug claim needs a
+  // condition or a drug in the sentence, which the models alone cannot vouch for.
   for (const [category, categoryModel] of Object.entries(model.categories) as Array<
     [ClaimCategory, ClaimModel['categories'][ClaimCategory]]
   >) {
-    if (!categoryModel || (category === 'disease_claim' && has('authorised'))) continue;
+    if (!categoryModel || (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has))) continue;
+    if (category === 'disease_claim' && has('authorised')) continue;
     if (probability(categoryModel, features) >= 0.5) found.add(category);
   }
   if (assertion !== 'negated' && cues.has('vulnerable') && cues.has('addressing') && found.size > 0)
