@@ -223,6 +223,17 @@ export function judgeClaims(
       });
       riskScore += cap;
     }
+    // A question that claims no cure ("How much vitamin D should you take?") asks; it does not claim.
+    if (
+      assertion === 'question' &&
+      !features.has('clauseCuresCondition') &&
+      !features.has('diseasePhrase') &&
+      riskScore >= thresholds.medium
+    ) {
+      const cap = thresholds.medium - 1 - riskScore;
+      factors.push({ code: 'question', detail: 'asks a question and claims no cure', weight: cap });
+      riskScore += cap;
+    }
     // A non-health draft makes no health claim, whatever health words it borrows.
     if (context.kind === 'non_health' && riskScore >= thresholds.medium) {
       const cap = thresholds.medium - 1 - riskScore;
@@ -412,7 +423,8 @@ function categoriesOf(
       found.add('establishment_claim');
     if (has('imperative×amount') || (cues.has('dosageWord') && has('amount'))) found.add('dosage_advice');
     if (has('safety')) found.add('safety_absolute');
-    if (cues.has('testimonial')) found.add('testimonial');
+    if (cues.has('testimonial') || (has('firstPerson') && (has('disease') || has('symptom'))))
+      found.add('testimonial');
     if (has('mechanismVerb') && cues.has('mechanismTarget')) found.add('mechanism');
   }
   // And what the category models (labelled on the corpus) find likely; a disease or drug claim needs a

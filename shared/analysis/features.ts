@@ -21,7 +21,11 @@ export class SentenceCues {
     vocabulary: Vocabulary,
   ) {
     this.tokens = tokensOf(sentence);
-    for (const match of vocabulary.lexicon.match(this.tokens)) this.add(match);
+    for (const match of vocabulary.lexicon.match(this.tokens)) {
+      // "Good bacteria", "healthy gut flora": microbes a product is said to feed are not a disease.
+      if (match.tag === 'pathogen' && FRIENDLY.has(this.tokens[match.first - 1]?.norm ?? '')) continue;
+      this.add(match);
+    }
     // A word shaped like a disease name ("-itis", "-osis") is one, listed or not: new names work as listed ones.
     const diseases = this.byTag.get('disease') ?? [];
     this.tokens.forEach((token, index) => {
@@ -110,6 +114,14 @@ export class SentenceCues {
 
 /** Shorter words that end like a disease name mostly are not one ("gnosis"). */
 const MIN_SUFFIX_WORD = 7;
+const FRIENDLY: ReadonlySet<string> = new Set([
+  'good',
+  'healthy',
+  'beneficial',
+  'friendly',
+  'gut',
+  'probiotic',
+]);
 const NOUN_MAKERS: ReadonlySet<string> = new Set(['DET', 'NUM', 'ADJ', 'PRON']);
 
 const LISTED_VERB_TAGS: readonly Tag[] = ['treatVerb', 'cureVerb', 'effect', 'mechanismVerb', 'interaction'];
@@ -139,6 +151,9 @@ const CANDIDATE_TAGS: readonly Tag[] = [
 
 const DIGIT = /\d/u;
 const PERCENT = /\d\s?(?:%|percent\b|per\s?cent\b)/iu;
+/** A change by an amount: "lowered blood pressure by 10 points", "lost 12 pounds". */
+const BY_AMOUNT =
+  /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/iu;
 const MULTIPLE =
   /\b\d+(?:\.\d+)?\s?(?:x\b|-?fold\b|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|ten\s+times)\s+(?:as|more|better|faster)\b/iu;
 const DURATION =
@@ -251,7 +266,7 @@ export function sentenceFeatures(
   set('recommendation', cues.has('recommendation'));
   set('authorised', cues.has('authorised'));
   const hasDigit = DIGIT.test(text);
-  set('percent', hasDigit && PERCENT.test(text));
+  set('percent', hasDigit && (PERCENT.test(text) || BY_AMOUNT.test(text)));
   set('multiple', hasDigit && MULTIPLE.test(text));
   set('duration', DURATION.test(text));
   const amount = AMOUNT.test(text);

@@ -50,6 +50,28 @@ export type Tag =
   | 'authorship'
   | 'sensitive';
 
+/** The vocabularies spell the American way; British drafts write "anaemia", "tumour", "oesophagus". */
+const BRITISH: ReadonlyArray<readonly [RegExp, string]> = [
+  [/emia\b/gu, 'aemia'],
+  [/\bhem(?=[aeo])/gu, 'haem'],
+  [/\bedema\b/gu, 'oedema'],
+  [/\besophag/gu, 'oesophag'],
+  [/\bestrogen/gu, 'oestrogen'],
+  [/diarrhea\b/gu, 'diarrhoea'],
+  [/\bpediatric/gu, 'paediatric'],
+  [/(?<=\w)or\b/gu, 'our'],
+];
+
+function withBritishSpellings(terms: readonly string[]): string[] {
+  const all = [...terms];
+  for (const term of terms) {
+    let british = term;
+    for (const [pattern, replacement] of BRITISH) british = british.replace(pattern, replacement);
+    if (british !== term) all.push(british);
+  }
+  return all;
+}
+
 /** Each term and the plural of its last word ("migraine" and "migraines", "body ache" and "body aches"). */
 function withPlurals(terms: readonly string[]): string[] {
   const all: string[] = [];
@@ -79,7 +101,8 @@ export class Vocabulary {
     const { terms, triggers } = policy;
     const stoplist = new Set(lexicons.stoplist);
     // The vocabularies name things in the singular; drafts speak of "migraines" and "statins" too.
-    const keep = (list: readonly string[]) => withPlurals(list.filter((term) => !stoplist.has(term)));
+    const keep = (list: readonly string[]) =>
+      withPlurals(withBritishSpellings(list.filter((term) => !stoplist.has(term))));
     this.stopwords = new Set(terms.subjectStopwords);
     this.diseaseSuffixes = terms.diseaseSuffixes;
     this.lexicon = new Lexicon<Tag>({
