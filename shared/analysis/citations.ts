@@ -188,7 +188,12 @@ function superscriptMarks(sentences: readonly Sentence[]): Map<number, CitationS
       for (const match of text.matchAll(GLUED_DIGITS))
         glued.push({ sentence, at: match.index, length: match[0].length, value: Number(match[1]) });
   }
+  // Numbers the draft also cites in brackets ("[1,2]") belong to the same sequence.
   const values = new Set(glued.map((mark) => mark.value));
+  for (const sentence of sentences)
+    if (sentence.text.includes('['))
+      for (const match of sentence.text.matchAll(NUMERIC))
+        for (const n of expandNumbers(match[1]!)) values.add(n);
   if (values.has(1) && values.size >= 2) {
     for (const mark of glued)
       if (mark.value <= values.size + 2) push(mark.sentence, mark.at, mark.length, mark.value);

@@ -163,17 +163,19 @@ export function judgeClaims(
       riskScore >= thresholds.medium &&
       riskScore < thresholds.high &&
       (assertion === 'asserted' || assertion === 'hedged') &&
-      features.has('clauseCuresCondition') &&
-      (features.has('clauseProductActs') ||
-        features.has('productCures') ||
-        features.has('fragmentClaim') ||
-        features.has('subjectPronoun') ||
-        features.has('firstPerson'))
+      ((features.has('clauseCuresCondition') &&
+        (features.has('clauseProductActs') ||
+          features.has('productCures') ||
+          features.has('fragmentClaim') ||
+          features.has('subjectPronoun') ||
+          features.has('firstPerson'))) ||
+        features.has('productIsDrugClass'))
     ) {
       const lift = thresholds.high - riskScore;
       factors.push({
         code: 'disease_claim_rule',
-        detail: 'says the product cures, treats or prevents a condition: a disease claim',
+        detail:
+          'says the product cures, treats or prevents a condition, or is a kind of drug: a disease claim',
         weight: lift,
       });
       riskScore += lift;
@@ -412,7 +414,10 @@ function categoriesOf(
     const claimWords = has('treatVerb') || has('effectVerb') || has('interaction') || has('mechanismVerb');
     // EU-authorised wording ("contributes to the reduction of tiredness") names a symptom without a disease claim.
     if (
-      (has('clauseTreatsCondition') || has('diseasePhrase') || has('fragment×disease')) &&
+      (has('clauseTreatsCondition') ||
+        has('diseasePhrase') ||
+        has('fragment×disease') ||
+        has('productIsDrugClass')) &&
       !has('authorised')
     )
       found.add('disease_claim');

@@ -88,6 +88,7 @@ const DESCRIPTIONS: Record<string, Describe> = {
   clauseProductActs: () => 'the product is what acts',
   clauseCuresCondition: () => 'says, in one clause, that something cures, treats or prevents a condition',
   productCures: () => 'says the product cures, treats or prevents a condition',
+  productIsDrugClass: () => 'calls the product a kind of drug ("an antiviral", "nature\'s antibiotic")',
   conditionIsSubject: () => 'a condition is the subject: a fact about it, not a product claim',
 };
 

@@ -151,6 +151,7 @@ const CANDIDATE_TAGS: readonly Tag[] = [
 
 const DIGIT = /\d/u;
 const PERCENT = /\d\s?(?:%|percent\b|per\s?cent\b)/iu;
+const DISCOUNT = /\b(?:save|discount|coupon)\b|%\s*off\b/iu;
 /** A change by an amount: "lowered blood pressure by 10 points", "lost 12 pounds". */
 const BY_AMOUNT =
   /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/iu;
@@ -266,7 +267,8 @@ export function sentenceFeatures(
   set('recommendation', cues.has('recommendation'));
   set('authorised', cues.has('authorised'));
   const hasDigit = DIGIT.test(text);
-  set('percent', hasDigit && (PERCENT.test(text) || BY_AMOUNT.test(text)));
+  // A price cut ("save 20%", "20% off") is not an effect.
+  set('percent', hasDigit && (PERCENT.test(text) || BY_AMOUNT.test(text)) && !DISCOUNT.test(text));
   set('multiple', hasDigit && MULTIPLE.test(text));
   set('duration', DURATION.test(text));
   const amount = AMOUNT.test(text);
@@ -332,6 +334,7 @@ export function sentenceFeatures(
   set('conditionIsSubject', clauses.conditionIsSubject);
   set('clauseCuresCondition', clauses.curesCondition);
   set('productCures', clauses.productCures);
+  set('productIsDrugClass', clauses.productIsDrugClass);
 
   const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
   set(`assertion:${assertion}`);
@@ -398,8 +401,10 @@ interface ClauseFacts {
   conditionIsSubject: boolean;
   /** An unnegated verb of treatment proper (cure, treat, prevent) and a condition in one clause. */
   curesCondition: boolean;
-  /** A product named before such a verb: "turmeric cured my depression". */
+  /** A product named before such a verb: "turmeric cured my depression", "... but it shrinks tumours". */
   productCures: boolean;
+  /** A drug class said of the product: "a natural antiviral", "nature's antibiotic". */
+  productIsDrugClass: boolean;
 }
 
 /** What each clause of the sentence says: clauses end at punctuation and at "but", "while", "because". */
@@ -412,6 +417,7 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
     conditionIsSubject: false,
     curesCondition: false,
     productCures: false,
+    productIsDrugClass: false,
   };
   const words = cues.words;
   if (words.length === 0) return facts;
@@ -466,7 +472,11 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
     facts.productCures ||= cures.some(
       (cure) =>
         matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < cure.first) ||
-        cues.tokens.some((token, index) => index < cure.first && topics.has(token.norm)),
+        cues.tokens.some(
+          (token, index) =>
+            index < cure.first &&
+            (topics.has(token.norm) || (cure.first - index <= 2 && PRODUCT_PRONOUNS.has(token.norm))),
+        ),
     );
     facts.actsOnBody ||= has(BODY_TAGS);
     facts.actsWithDrug ||= has(['drug']);
@@ -476,6 +486,14 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
       matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate) ||
       cues.tokens.some((token, index) => index < firstPredicate && topics.has(token.norm));
   }
+  // A word that is both a treatment noun and a drug class ("antiviral") names what the product is.
+  facts.productIsDrugClass = cues
+    .all('cureNoun')
+    .some(
+      (noun) =>
+        !cues.negated(noun) &&
+        cues.all('drug').some((drug) => drug.first <= noun.first && drug.last >= noun.last),
+    );
   if (firstVerb) {
     const beforeVerb = (tags: readonly Tag[]) =>
       tags.some((tag) => cues.all(tag).some((match) => cues.tokens[match.first]!.start < firstVerb.start));

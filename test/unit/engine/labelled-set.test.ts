@@ -34,10 +34,12 @@ describe('the labelled fixture set', () => {
       }
     });
 
-    it('risky claims have their level and categories', () => {
+    // A claim labelled high must be high; one labelled medium must be flagged (a learned score may rate it high).
+    it('risky claims have at least their level, and their categories', () => {
       for (const label of labels.riskyClaims) {
         const claim = claimFor(result, label.match);
-        expect(claim?.riskLevel, label.match).toBe(label.level);
+        if (label.level === 'high') expect(claim?.riskLevel, label.match).toBe('high');
+        else expect(['medium', 'high'], label.match).toContain(claim?.riskLevel);
         expect(claim?.categories, label.match).toEqual(expect.arrayContaining(label.categories));
       }
     });
