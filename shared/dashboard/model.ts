@@ -1,5 +1,6 @@
 // The dashboard routes' query parameters and response bodies (GET /stats, GET /drafts).
 import * as z from '../zod.js';
+import { PublisherId } from '../pipeline/names.js';
 import { IndexSummary } from '../pipeline/record.js';
 import { RecordStatus } from '../pipeline/resources.js';
 
@@ -21,8 +22,6 @@ export const Day = z.string().check(
     return !Number.isNaN(at) && new Date(at).toISOString().startsWith(day);
   }, 'no such date'),
 );
-
-const PublisherId = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const StatsQuery = z.object({
   from: z.optional(Day),

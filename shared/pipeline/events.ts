@@ -1,5 +1,6 @@
 // The ingest queue's messages: S3 event notifications (and S3's test event) inside SQS records.
 import * as z from '../zod.js';
+import { publisherIdProblem } from './names.js';
 import { PREFIXES } from './resources.js';
 import { JSONStringified, SqsRecordSchema } from './sqs.js';
 
@@ -68,9 +69,6 @@ export interface DraftRef {
 
 export type DraftTarget = { kind: 'draft'; ref: DraftRef } | { kind: 'ignored'; key: string; reason: string };
 
-// `#` separates key parts in the table; control characters have no business in an id.
-const PUBLISHER_ID = /^[^/#\p{Cc}]{1,128}$/u;
-
 /** Maps an S3 event record to the draft version it names, or says why it is not a draft. */
 export function resolveDraft(record: S3EventRecord): DraftTarget {
   const { bucket, object } = record.s3;
@@ -89,8 +87,8 @@ export function resolveDraft(record: S3EventRecord): DraftTarget {
   if (slash <= 0) return ignored(`key is not ${PREFIXES.drafts}<publisherId>/<name>`);
   const publisherId = rest.slice(0, slash);
   const documentId = rest.slice(slash + 1);
-  if (!PUBLISHER_ID.test(publisherId))
-    return ignored('publisher id contains "#", control characters or is too long');
+  const publisherProblem = publisherIdProblem(publisherId);
+  if (publisherProblem !== undefined) return ignored(publisherProblem);
   if (documentId === '' || documentId.endsWith('/')) return ignored('key is a folder placeholder');
   const version = object.versionId ?? object.eTag;
   // S3 always sends these for uploads; without them a version cannot be ordered or pinned, so fail loudly (DLQ).

@@ -92,9 +92,8 @@ export const REVIEW_API = {
   contextChars: 160,
   maxNoteChars: 4_000,
   maxClaimNotes: 200,
-  /** POST /uploads: how long the presigned PUT URL is valid, and the longest file name a publisher may give. */
+  /** POST /uploads: how long the presigned PUT URL is valid (file names: shared/pipeline/names.ts). */
   uploadUrlSeconds: 5 * 60,
-  maxUploadNameChars: 200,
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
   claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },

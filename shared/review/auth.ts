@@ -1,4 +1,5 @@
 // Who may do what. Pure: the handlers turn JWT claims into a Principal and ask these rules.
+import { publisherIdProblem } from '../pipeline/names.js';
 import { REVIEW_API } from '../pipeline/resources.js';
 import { ReviewApiError } from './errors.js';
 import type { Principal, Role } from './model.js';
@@ -33,6 +34,10 @@ export function principalFromClaims(claims: Claims | undefined): Principal {
   const own = claims?.[publisherId];
   if (typeof own !== 'string' || own === '')
     throw new ReviewApiError('forbidden', 'a publisher needs a publisherId claim');
+  // An administrator's typo must not let two publishers' keys run together (a `#` would).
+  const problem = publisherIdProblem(own);
+  if (problem !== undefined)
+    throw new ReviewApiError('forbidden', `the token's publisherId claim is not valid: ${problem}`);
   return { subject: sub, role, publisherId: own };
 }
 
@@ -63,5 +68,7 @@ export function readablePublisher(principal: Principal, requested: string | unde
   }
   if (requested === undefined || requested === '')
     throw new ReviewApiError('bad_request', 'the publisherId query parameter is required');
+  const problem = publisherIdProblem(requested);
+  if (problem !== undefined) throw new ReviewApiError('bad_request', `publisherId: ${problem}`);
   return requested;
 }

@@ -1,6 +1,7 @@
 // The review API's request and response bodies. Every body in and out is validated against these.
 import * as z from '../zod.js';
 import { Claim, ModerationResult } from '../contract.js';
+import { DraftName, PublisherId } from '../pipeline/names.js';
 import { MAX_DRAFT_BYTES, RecordStatus, REVIEW_API } from '../pipeline/resources.js';
 
 export const ROLES = ['reviewer', 'viewer', 'publisher'] as const;
@@ -12,7 +13,7 @@ export const Principal = z.object({
   subject: z.string().check(z.minLength(1)),
   role: Role,
   /** A publisher's own id: it reads only drafts under `drafts/<publisherId>/`. */
-  publisherId: z.optional(z.string().check(z.minLength(1))),
+  publisherId: z.optional(PublisherId),
 });
 export type Principal = z.infer<typeof Principal>;
 
@@ -125,25 +126,15 @@ const UploadContentType = z.string().check(
   }),
 );
 
-/**
- * A file name, which becomes the document id: one key segment, so no `/` (nor `\`), no `..`, no control
- * characters. A publisher uploads to its own prefix only, and the name cannot climb out of it.
- */
-export const UploadName = z.string().check(
-  z.minLength(1),
-  z.maxLength(REVIEW_API.maxUploadNameChars),
-  z.regex(/^[^/\\\p{Cc}]+$/u, { message: 'a file name has no "/", "\\" or control characters' }),
-  z.refine((name) => !name.includes('..'), { message: 'a file name has no ".."' }),
-);
-
 export const UploadRequest = z.strictObject({
-  name: UploadName,
+  /** The file name, which becomes the document id (shared/pipeline/names.ts says what is refused and why). */
+  name: DraftName,
   /** Signed into the URL: the PUT must send exactly this Content-Type. */
   contentType: UploadContentType,
   /** Signed into the URL: the PUT must send exactly this many bytes. */
   size: z.number().check(z.int(), z.gte(1), z.lte(MAX_DRAFT_BYTES)),
   /** When given, it must be the caller's own (the CLI's --publisher is checked here). */
-  publisherId: z.optional(z.string().check(z.minLength(1))),
+  publisherId: z.optional(PublisherId),
 });
 export type UploadRequest = z.infer<typeof UploadRequest>;
 

@@ -45,6 +45,13 @@ describe('principal from JWT claims', () => {
     expect(code(() => principalFromClaims({ sub: 'u', 'cognito:groups': '[admins]' }))).toBe('forbidden');
     expect(code(() => principalFromClaims({ sub: 'u', 'cognito:groups': '[publishers]' }))).toBe('forbidden');
   });
+
+  it("refuses a publisher whose token's publisherId breaks the shared rule (a `#` would merge table keys)", () => {
+    for (const id of ['ac#me', 'Acme', 'ac me', 'x'.repeat(65)]) {
+      const claims = { sub: 'u', 'cognito:groups': '[publishers]', 'custom:publisherId': id };
+      expect(code(() => principalFromClaims(claims))).toBe('forbidden');
+    }
+  });
 });
 
 describe('authorization rules', () => {
@@ -65,6 +72,7 @@ describe('authorization rules', () => {
     expect(readablePublisher(viewer, 'other')).toBe('other');
     expect(code(() => readablePublisher(viewer, undefined))).toBe('bad_request');
     expect(code(() => readablePublisher(reviewer, ''))).toBe('bad_request');
+    expect(code(() => readablePublisher(reviewer, 'ac#me'))).toBe('bad_request');
   });
 });
 
