@@ -6,9 +6,18 @@
 // - Presigned URLs (query-string SigV4): s3rver checks the access key and the expiry but never computes the
 //   signature, so a PUT with another Content-Type or size than POST /uploads signed would be stored. S3 answers
 //   403 SignatureDoesNotMatch; so does this.
+// - s3rver stores each key segment as a file name (plus a suffix of up to 22 bytes), and its putObject leaves its
+//   write stream's 'error' unhandled: a long name (ENAMETOOLONG) or a full disk killed the whole process. Keys
+//   longer than S3 takes (1,024 bytes) or than a file name can hold are refused first with S3's 400
+//   KeyTooLongError, and putObject is replaced by one that rejects, so any other file-system error is a 500.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** The parts of s3rver's Koa context used here (s3rver and Koa ship no types). */
 interface KoaContext {
@@ -38,9 +47,23 @@ export interface S3rverEvent {
   }>;
 }
 
+/** The parts of s3rver's file-system store used here. */
+interface S3rverObject {
+  bucket: string;
+  key: string;
+  content: Buffer | Readable;
+  metadata: Record<string, string>;
+}
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+}
+
 export interface S3rverApp {
   /** Koa's middleware list: composed when the server starts listening, so an entry put first runs first. */
   middleware: Middleware[];
+  store: S3rverStore;
   httpServer?: Server;
   run(): Promise<{ port: number }>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
@@ -59,6 +82,49 @@ const SIGNATURE_DOES_NOT_MATCH =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
   '<Message>The request signature we calculated does not match the signature you provided. ' +
   'Check your key and signing method.</Message></Error>';
+
+/** S3's limit for a whole key, in UTF-8 bytes. */
+export const S3_MAX_KEY_BYTES = 1024;
+/** NAME_MAX of Linux file systems, less s3rver's longest suffix (`._S3rver_metadata.json`). */
+export const LOCAL_MAX_KEY_SEGMENT_BYTES = 255 - '._S3rver_metadata.json'.length;
+
+/** Why the local S3 cannot store this key, or undefined when it can. */
+export function keyTooLong(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > S3_MAX_KEY_BYTES)
+    return `Your key is too long (${bytes} bytes; S3 allows ${S3_MAX_KEY_BYTES}).`;
+  const segment = key
+    .split('/')
+    .find((part) => Buffer.byteLength(part, 'utf8') > LOCAL_MAX_KEY_SEGMENT_BYTES);
+  if (segment === undefined) return undefined;
+  return `Your key has a segment of ${Buffer.byteLength(segment, 'utf8')} bytes; the local S3 emulator stores each segment as a file name, at most ${LOCAL_MAX_KEY_SEGMENT_BYTES} bytes.`;
+}
+
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** s3rver's putObject, except that a failing write rejects instead of emitting an unhandled 'error'. */
+function safePutObject(store: S3rverStore): S3rverStore['putObject'] {
+  return async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    const md5 = createHash('md5');
+    let size = 0;
+    await pipeline(
+      Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+      createWriteStream(objectPath),
+    );
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 const rfc3986 = (value: string) =>
@@ -100,6 +166,18 @@ export function presignedSignatureMatches(
   return hmac(key, stringToSign).toString('hex') === params.get('X-Amz-Signature');
 }
 
+/** The object key of a path-style request, decoded; undefined for a bucket-level request or a bad escape. */
+function objectKeyOf(url: string): string | undefined {
+  const path = url.split('?', 1)[0] ?? '';
+  const slash = path.indexOf('/', 1);
+  if (slash < 0 || slash === path.length - 1) return undefined;
+  try {
+    return decodeURIComponent(path.slice(slash + 1));
+  } catch {
+    return undefined;
+  }
+}
+
 const unquote = (etag: string) => etag.replace(/^W\//, '').replace(/"/g, '');
 
 function etagMatches(ifMatch: string, etag: string): boolean {
@@ -117,7 +195,17 @@ export function installS3Conformance(
   onObjectEvent(listener: S3ObjectEventListener): void;
 } {
   const request = new AsyncLocalStorage<{ method: string; multipart: boolean }>();
+  s3rver.store.putObject = safePutObject(s3rver.store);
   const middleware: Middleware = async (ctx, next) => {
+    // Path-style: /<bucket>/<key>. Refused before s3rver could try to store a name the disk cannot hold.
+    const objectKey = objectKeyOf(ctx.url);
+    const tooLong = objectKey === undefined ? undefined : keyTooLong(objectKey);
+    if (tooLong !== undefined && (ctx.method === 'PUT' || ctx.method === 'POST')) {
+      ctx.status = 400;
+      ctx.type = 'application/xml';
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>KeyTooLongError</Code><Message>${xmlText(tooLong)}</Message></Error>`;
+      return;
+    }
     // A CORS preflight carries the URL but never a signature of its own: S3 answers it from the CORS rules.
     const preflight = ctx.method === 'OPTIONS';
     if (

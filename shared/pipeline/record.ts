@@ -202,6 +202,20 @@ export function buildModeratedRecord(
   };
 }
 
+/**
+ * Whether an upload (an event, or an object the reconciler lists) is the latest result's again: the same S3
+ * version (a redelivery under another sequencer), or the same bytes. A failed result never stands for the same
+ * bytes uploaded again: the draft may have been deleted before it was read (`not_found`), and whatever failed,
+ * a new upload is the publisher asking again.
+ */
+export function isSameUpload(
+  latest: Pick<ResultRecord, 'versionId' | 'eTag' | 'status'>,
+  upload: { versionId?: string; eTag?: string },
+): boolean {
+  if (latest.versionId !== undefined && latest.versionId === upload.versionId) return true;
+  return latest.status !== 'failed' && upload.eTag !== undefined && latest.eTag === upload.eTag;
+}
+
 export function buildFailedRecord(ref: DraftRef, error: DraftError, processedAt: string): ResultRecord {
   return { ...baseRecord(ref, 'failed', processedAt), failure: { code: error.code, message: error.message } };
 }

@@ -7,7 +7,13 @@ import { DraftError } from '../errors.js';
 import type { DraftRef, S3EventRecord } from './events.js';
 import { resolveDraft } from './events.js';
 import type { BuiltRecord, ResultRecord } from './record.js';
-import { buildFailedRecord, buildModeratedRecord, buildReviewMessage, recordKeys } from './record.js';
+import {
+  buildFailedRecord,
+  buildModeratedRecord,
+  buildReviewMessage,
+  isSameUpload,
+  recordKeys,
+} from './record.js';
 import type { ReviewQueue } from './review-queue.js';
 import type { DraftBucket } from './s3.js';
 import type { ResultsStore } from './store.js';
@@ -63,11 +69,9 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
   const existing = await deps.store.get(key);
   if (existing !== undefined) return duplicate(deps, existing, 'Draft version already recorded');
   // The same bytes uploaded again (the ETag of the draft's latest result) are not a new draft to review.
-  if (ref.eTag !== undefined) {
-    const latest = await deps.store.latest(key.pk);
-    if (latest?.eTag === ref.eTag)
-      return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
-  }
+  const latest = await deps.store.latest(key.pk);
+  if (latest !== undefined && isSameUpload(latest, ref))
+    return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
 
   const built = await moderate(deps, ref);
   if (built.report !== undefined)
