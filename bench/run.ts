@@ -1,7 +1,8 @@
 // Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, the
-// local pipeline end to end (bench/e2e.ts) and the dashboard's API (bench/dashboard.ts). Writes bench/results.json
-// and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash (an end-to-end or
-// dashboard run that fails counts as one, after the results of the other sections are written).
+// local pipeline end to end (bench/e2e.ts), the dashboard's API (bench/dashboard.ts) and the moderate function's
+// sizing (bench/sizing.ts). Writes bench/results.json and prints a summary. Exits 0 when a target is missed
+// (results.json says so), 1 on a crash (an end-to-end, dashboard or sizing run that fails counts as one, after
+// the results of the other sections are written).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -20,6 +21,7 @@ import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
 import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
+import type { SizingResult } from './sizing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -750,6 +752,15 @@ async function main(): Promise<void> {
     dashboard = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 
+  // 7. Sizing (bench/sizing.ts): the worst-case draft, and 20 near-limit drafts with the stack's settings.
+  const { measureSizing, sizingLines } = await import('./sizing.js');
+  let sizing: SizingResult | { error: string };
+  try {
+    sizing = await measureSizing();
+  } catch (error) {
+    sizing = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -764,6 +775,7 @@ async function main(): Promise<void> {
     bundle,
     e2e,
     dashboard,
+    sizing,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -832,6 +844,11 @@ async function main(): Promise<void> {
 
   lines.push('', 'End to end (local pipeline: S3 -> SQS -> function -> DynamoDB)', ...e2eLines(e2e));
   lines.push('', 'Dashboard API (local review API on dynalite)', ...dashboardLines(dashboard));
+  lines.push(
+    '',
+    'Sizing: worst-case draft (one core, fresh process) and near-limit drafts',
+    ...sizingLines(sizing),
+  );
 
   const failures = [
     ...Object.entries(perFormat)
@@ -847,6 +864,11 @@ async function main(): Promise<void> {
       .map((result) => `adversarial growth: ${result.name} (${result.format}), ratio ${result.ratio}`),
     ...(bundle.pass.kb ? [] : ['bundle size']),
     ...(bundle.pass.importMs ? [] : ['bundle import time']),
+    ...('error' in sizing || sizing.worstDraft.pass ? [] : ['worst-case draft over the sizing figure']),
+    ...('error' in sizing ||
+    (sizing.nearLimitBurst.processed === sizing.nearLimitBurst.drafts && sizing.nearLimitBurst.timeouts === 0)
+      ? []
+      : ['near-limit drafts: not all processed within the timeout']),
   ];
   lines.push('');
   lines.push(failures.length === 0 ? 'All targets met.' : `Targets missed (${failures.length}):`);
@@ -858,6 +880,10 @@ async function main(): Promise<void> {
   if (sink < 0) console.log(sink);
   if ('error' in e2e) {
     console.error('bench: the end-to-end run failed (results of the other sections were written)');
+    process.exitCode = 1;
+  }
+  if ('error' in sizing) {
+    console.error('bench: the sizing run failed (results of the other sections were written)');
     process.exitCode = 1;
   }
   if ('error' in dashboard) {
