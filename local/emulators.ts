@@ -11,6 +11,7 @@ import { createRequestHandler } from 'local-aws-sqs';
 import type { AwsTarget } from '../shared/pipeline/config.js';
 import { installS3Conformance } from './s3-conformance.js';
 import type { S3ObjectEventListener, S3rverApp } from './s3-conformance.js';
+import { withAwsQueueCounts } from './sqs-counts.js';
 import { withFifoDeduplication } from './sqs-fifo-dedup.js';
 
 const require = createRequire(import.meta.url);
@@ -126,7 +127,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       accountId: LOCAL_ACCOUNT_ID,
       emulateQueueCreationLifecycle: false,
     });
-    const sqsServer = createServer(withFifoDeduplication(sqs.requestHandler));
+    const sqsServer = createServer(withFifoDeduplication(withAwsQueueCounts(sqs.requestHandler)));
     const sqsPort = await listen(sqsServer, ports.sqs ?? 0);
     // Queue URLs are built from this; createSqsServer sets it the same way once it listens.
     sqs.service.PORT = sqsPort;
