@@ -3,7 +3,7 @@
 // lease too (leaseId, leaseHolder, leaseExpiresAt), so a decision or an extension on a stale lease is refused
 // by a DynamoDB condition rather than by whatever SQS says about an old receipt handle.
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityCommand,
@@ -25,6 +25,7 @@ import {
 } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import { REVIEW_API, TABLE } from '../pipeline/resources.js';
+import { pinnedVersion, readIfPresent } from '../pipeline/s3.js';
 import type { RecordKey } from '../pipeline/store.js';
 import { ResultsStore } from '../pipeline/store.js';
 import { readablePublisher, requireReviewer } from './auth.js';
@@ -423,23 +424,12 @@ export class ReviewService {
   }
 
   private async readDraftText(record: ResultRecord): Promise<string | null> {
-    try {
-      const object = await this.deps.s3.send(
-        new GetObjectCommand({
-          Bucket: record.bucket,
-          Key: record.key,
-          ...(record.versionId !== undefined
-            ? { VersionId: record.versionId }
-            : { IfMatch: `"${record.eTag}"` }),
-        }),
-      );
-      const bytes = await object.Body?.transformToByteArray();
-      return bytes === undefined ? null : new TextDecoder('utf-8').decode(bytes);
-    } catch (error) {
-      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-      if (status === 404 || status === 412) return null;
-      throw error;
-    }
+    // The draft may have been deleted since (or replaced, unversioned): then there is no text to show.
+    const object = await readIfPresent(this.deps.s3, record, () =>
+      this.deps.s3.send(new GetObjectCommand(pinnedVersion(record))),
+    );
+    const bytes = await object?.Body?.transformToByteArray();
+    return bytes === undefined ? null : new TextDecoder('utf-8').decode(bytes);
   }
 
   private async readResult(record: ResultRecord): Promise<ModerationResult> {

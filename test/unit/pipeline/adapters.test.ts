@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   NotFound,
   PutObjectCommand,
   S3Client,
@@ -63,6 +64,39 @@ describe('DraftBucket', () => {
     await expect(drafts.readDraft(draftRef(), 100)).rejects.toMatchObject({
       name: 'DraftError',
       code: 'not_found',
+    });
+  });
+
+  describe('with s3:ListBucket limited to drafts/, where S3 answers a missing key with 403', () => {
+    const denied = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      message: 'Access Denied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const ref = draftRef({ key: 'drafts/acme/a.md', versionId: 'v2' });
+
+    it('reports a version its prefix no longer lists as not_found, asking by that prefix only', async () => {
+      s3.on(HeadObjectCommand).rejects(denied);
+      s3.on(ListObjectVersionsCommand).resolves({
+        // The prefix also matches longer keys, and other versions of this one.
+        Versions: [
+          { Key: 'drafts/acme/a.md', VersionId: 'v1' },
+          { Key: 'drafts/acme/a.md.bak', VersionId: 'v2' },
+        ],
+        IsTruncated: false,
+      });
+      await expect(drafts.readDraft(ref, 100)).rejects.toMatchObject({ code: 'not_found' });
+      expect(s3).toHaveReceivedCommandWith(ListObjectVersionsCommand, { Prefix: 'drafts/acme/a.md' });
+    });
+
+    it('lets a 403 through when the version is listed: a real denial, retried and alarmed on', async () => {
+      s3.on(HeadObjectCommand).rejects(denied);
+      s3.on(ListObjectVersionsCommand).resolves({
+        Versions: [{ Key: 'drafts/acme/a.md', VersionId: 'v2' }],
+        IsTruncated: false,
+      });
+      await expect(drafts.readDraft(ref, 100)).rejects.toBe(denied);
     });
   });
 
