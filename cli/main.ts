@@ -13,6 +13,7 @@ import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './repo
 const USAGE = `Usage: claimscan check <file|dir>... [options]
        claimscan local --watch DIR   (upload drafts to the stack \`npm start\` runs)
        claimscan upload <file> --publisher ID [--api URL] [--token TOKEN]   (through the API: claimscan upload --help)
+       claimscan admin redrive --queue ingest|review   (dead-lettered messages back: claimscan admin --help)
 
 Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
 disclaimers and citations that are not in the draft's own reference list.
@@ -150,6 +151,10 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import
   if (command === 'local')
     void import('../local/watch.js').then(async ({ runWatch }) => {
       process.exitCode = await runWatch(rest);
+    });
+  else if (command === 'admin')
+    void import('./admin.js').then(async ({ runAdmin }) => {
+      process.exitCode = await runAdmin(rest, { stdout: process.stdout, stderr: process.stderr });
     });
   else if (command === 'upload')
     void import('./upload.js').then(async ({ runUpload }) => {

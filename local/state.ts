@@ -16,6 +16,8 @@ export const LocalStackState = z.object({
   bucket: z.string(),
   table: z.string(),
   reviewQueue: z.string(),
+  /** Every queue with its DLQ, for `claimscan admin redrive`. */
+  queues: z.object({ ingest: z.string(), ingestDlq: z.string(), review: z.string(), reviewDlq: z.string() }),
 });
 export type LocalStackState = z.infer<typeof LocalStackState>;
 

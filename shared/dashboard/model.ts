@@ -92,10 +92,11 @@ export const StatsDay = z.object({
 });
 export type StatsDay = z.infer<typeof StatsDay>;
 
+/** Drafts pending review, each counted once: `queued` + `leased` is the number of versions pending review. */
 export const Backlog = z.object({
-  /** Review messages waiting to be taken (ApproximateNumberOfMessages). */
+  /** Drafts waiting for a reviewer. */
   queued: Count,
-  /** Review messages leased to a reviewer (ApproximateNumberOfMessagesNotVisible). */
+  /** Drafts a reviewer holds: the review queue's messages in flight, at most the drafts pending. */
   leased: Count,
   /** The oldest upload still pending review; null when none is. */
   oldestPending: z.nullable(z.object({ uploadedAt: z.string(), ageSeconds: Count })),

@@ -191,32 +191,28 @@ export class DashboardService {
     );
   }
 
-  /** The review queue's depth and the oldest pending upload (the first row of its byStatus partition). */
+  /**
+   * Drafts waiting for review, each counted once: the versions pending review (a COUNT over their byStatus
+   * partition), of which as many as the review queue has in flight are in review. SQS counts messages, not
+   * drafts: a message delivered twice or left from a decision would count twice, and a lost one not at all.
+   */
   private async backlog(now: Date): Promise<Backlog> {
-    const [{ Attributes = {} }, { Items = [] }] = await Promise.all([
+    const [{ Attributes = {} }, pending, { Items = [] }] = await Promise.all([
       this.deps.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: this.deps.reviewQueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
         }),
       ),
-      this.deps.db.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          IndexName: byStatus.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-          ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
-          ScanIndexForward: true,
-          Limit: 1,
-        }),
-      ),
+      this.countPending(),
+      this.deps.db.send(new QueryCommand({ ...this.pendingPartition(), ScanIndexForward: true, Limit: 1 })),
     ]);
     const [oldest] = Items;
     const uploadedAt = oldest === undefined ? undefined : IndexSummary.parse(oldest).uploadedAt;
+    const leased = Math.min(pending, Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0));
     return {
-      queued: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-      leased: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      queued: pending - leased,
+      leased,
       oldestPending:
         uploadedAt === undefined
           ? null
@@ -225,5 +221,33 @@ export class DashboardService {
               ageSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(uploadedAt)) / 1000)),
             },
     };
+  }
+
+  private pendingPartition() {
+    return {
+      TableName: this.deps.tableName,
+      IndexName: byStatus.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
+      ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
+    };
+  }
+
+  /** Index rows are small (the summary attributes): 10,000 pending drafts are about 3 MB, three pages. */
+  private async countPending(): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.deps.db.send(
+        new QueryCommand({
+          ...this.pendingPartition(),
+          Select: 'COUNT',
+          ...(start !== undefined && { ExclusiveStartKey: start }),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return count;
   }
 }

@@ -49,6 +49,56 @@ export function encodeS3EventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/gi, '/');
 }
 
+/** An object as S3 describes it in an ObjectCreated notification. */
+export interface CreatedObject {
+  region: string;
+  bucket: string;
+  /** The decoded key. */
+  key: string;
+  size?: number;
+  eTag?: string;
+  versionId?: string;
+  sequencer: string;
+  eventTime: string;
+  eventName: `ObjectCreated:${string}`;
+}
+
+/**
+ * The message S3 sends to a queue for one created object (the parts the pipeline reads, and the usual others):
+ * the local S3 bridge sends it for every upload, the reconciler for an upload whose own message was lost.
+ */
+export function s3Notification(object: CreatedObject, extra: { principalId: string; requestId: string }) {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: object.region,
+        eventTime: object.eventTime,
+        eventName: object.eventName,
+        userIdentity: { principalId: extra.principalId },
+        responseElements: { 'x-amz-request-id': extra.requestId, 'x-amz-id-2': extra.requestId },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'drafts',
+          bucket: {
+            name: object.bucket,
+            ownerIdentity: { principalId: extra.principalId },
+            arn: `arn:aws:s3:::${object.bucket}`,
+          },
+          object: {
+            key: encodeS3EventKey(object.key),
+            ...(object.size !== undefined && { size: object.size }),
+            ...(object.eTag !== undefined && { eTag: object.eTag }),
+            ...(object.versionId !== undefined && { versionId: object.versionId }),
+            sequencer: object.sequencer,
+          },
+        },
+      },
+    ],
+  };
+}
+
 /** One draft version, as named by an S3 event: everything downstream is keyed on this. */
 export interface DraftRef {
   bucket: string;

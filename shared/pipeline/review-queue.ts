@@ -14,15 +14,19 @@ export class ReviewQueue {
     private readonly queueUrl: string,
   ) {}
 
-  /** Same version, same deduplication id: SQS drops a resend within its deduplication window. */
-  async send(message: ReviewMessage, key: RecordKey): Promise<void> {
+  /**
+   * Same version, same deduplication id: SQS drops a resend within its deduplication window. A message the
+   * reconciler sends again because the first was lost (`resentAt`) gets a new id, or SQS would drop it too.
+   */
+  async send(message: ReviewMessage, key: RecordKey, resentAt?: string): Promise<void> {
+    const version = `${key.pk}\n${key.sk}`;
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(ReviewMessage.parse(message)),
         // One group per document keeps its versions in order without serialising unrelated documents.
         MessageGroupId: fifoId(key.pk),
-        MessageDeduplicationId: fifoId(`${key.pk}\n${key.sk}`),
+        MessageDeduplicationId: fifoId(resentAt === undefined ? version : `${version}\n${resentAt}`),
       }),
     );
   }

@@ -120,8 +120,14 @@ async function moderate(deps: PipelineDeps, ref: DraftRef): Promise<BuiltRecord>
   }
 }
 
-/** Sends the review message unless the record says it went out; the FIFO deduplication id covers the race. */
-async function ensureReviewEnqueued(deps: PipelineDeps, record: ResultRecord): Promise<boolean> {
+/**
+ * Sends the review message unless the record says it went out; the FIFO deduplication id covers the race (a
+ * redelivered event, or the reconciler finding a flagged version whose send never happened).
+ */
+export async function ensureReviewEnqueued(
+  deps: Pick<PipelineDeps, 'store' | 'reviews' | 'now'> & { logger: { info(message: string): void } },
+  record: ResultRecord,
+): Promise<boolean> {
   if (record.status !== 'pending_review' || record.reviewEnqueuedAt !== undefined) return false;
   await deps.reviews.send(buildReviewMessage(record, deps.store.tableName), record);
   await deps.store.markReviewEnqueued(record, deps.now().toISOString());

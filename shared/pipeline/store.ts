@@ -83,6 +83,29 @@ export class ResultsStore {
     }
   }
 
+  /**
+   * Claims the resend of a lost review message: moves `reviewEnqueuedAt` from what the caller saw to `at`, while
+   * the version still waits for review. False when another run (or a decision) got there first.
+   */
+  async claimReviewResend(key: RecordKey, seen: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tableKey(key),
+          UpdateExpression: 'SET reviewEnqueuedAt = :at',
+          ConditionExpression: '#status = :pending AND reviewEnqueuedAt = :seen',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':seen': seen, ':pending': 'pending_review' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Records that the review message went out; a concurrent delivery that got there first is fine. */
   async markReviewEnqueued(key: RecordKey, at: string): Promise<void> {
     try {

@@ -1,0 +1,477 @@
+// Nothing stranded (issue 12): the reconciler finds what the pipeline's messages no longer carry and sends it
+// again, once. (a) A version pending review whose review message is gone (the local queue restarted empty, a
+// message expired, reached the DLQ and was never redriven, or was deleted by hand). (b) A draft object under
+// drafts/ without a result (its upload event was lost: a process killed mid-flight, a message expired). Each is
+// claimed on the table first, so a second run, or two runs at once, add nothing.
+import { ListObjectVersionsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolveDraft, S3EventRecord, s3Notification } from './events.js';
+import type { CreatedObject } from './events.js';
+import {
+  buildReviewMessage,
+  IndexSummary,
+  isSameUpload,
+  recordKeys,
+  ReviewMessage,
+  statusPk,
+} from './record.js';
+import type { ResultRecord } from './record.js';
+import { PREFIXES, RECONCILER, TABLE } from './resources.js';
+import { ReviewQueue } from './review-queue.js';
+import { ensureReviewEnqueued } from './service.js';
+import type { RecordKey } from './store.js';
+import { ResultsStore } from './store.js';
+
+export interface ReconcileLog {
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+export interface ReconcileDeps {
+  db: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  s3: S3Client;
+  tableName: string;
+  reviewQueueUrl: string;
+  ingestQueueUrl: string;
+  /** The drafts bucket; versioned on AWS (its listing names version ids), not locally. */
+  bucket: string;
+  bucketVersioned: boolean;
+  region: string;
+  log: ReconcileLog;
+  now?: () => Date;
+  /** Defaults from RECONCILER; the local runner shortens the ones AWS's eventual consistency needs. */
+  reviewGraceSeconds?: number;
+  draftGraceSeconds?: number;
+}
+
+const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+interface QueueState {
+  /** When the queue was created: any message sent before then is gone (a local restart, a replaced queue). */
+  createdAt: number;
+  /** Messages waiting, in flight (leased) and delayed, as SQS counts them (approximately, on AWS). */
+  messages: number;
+}
+
+async function queueState(sqs: SQSClient, queueUrl: string): Promise<QueueState> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'CreatedTimestamp',
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  const count = (name: string) => Number(Attributes[name as keyof typeof Attributes] ?? 0);
+  return {
+    createdAt: count('CreatedTimestamp'),
+    messages:
+      count('ApproximateNumberOfMessages') +
+      count('ApproximateNumberOfMessagesNotVisible') +
+      count('ApproximateNumberOfMessagesDelayed'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (a) Review messages
+
+export interface ReviewsReport {
+  pending: number;
+  queued: number;
+  /** Whether the queue was read (only when its count falls short of the pending versions). */
+  inventoried: boolean;
+  reenqueued: number;
+}
+
+type PendingRow = IndexSummary & RecordKey;
+
+/** Every version pending review, from the byStatus index (its rows carry the table's keys). */
+async function pendingVersions(deps: ReconcileDeps): Promise<PendingRow[]> {
+  const { byStatus } = TABLE.indexes;
+  const rows: PendingRow[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: byStatus.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
+        ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
+        ...(start !== undefined && { ExclusiveStartKey: start }),
+      }),
+    );
+    for (const item of page.Items ?? [])
+      rows.push({
+        ...IndexSummary.parse(item),
+        pk: String(item[TABLE.partitionKey]),
+        sk: String(item[TABLE.sortKey]),
+      });
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return rows;
+}
+
+/** What the queue holds: the versions its visible messages name, and the documents (FIFO groups) they are in. */
+interface Inventory {
+  versions: Set<string>;
+  documents: Set<string>;
+  /** False when the queue held more than the inventory reads: then nothing is taken to be lost. */
+  complete: boolean;
+}
+
+const versionKey = (key: RecordKey) => `${key.pk}\n${key.sk}`;
+
+/**
+ * Receives every visible review message, holding each while it reads on, then lets them all go again. A
+ * message behind a held one in its FIFO group is not returned: its document counts as present.
+ */
+async function inventory(deps: ReconcileDeps): Promise<Inventory> {
+  const found: Inventory = { versions: new Set(), documents: new Set(), complete: true };
+  const held: Message[] = [];
+  try {
+    for (;;) {
+      const { Messages = [] } = await deps.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: deps.reviewQueueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: RECONCILER.inventoryHoldSeconds,
+          // A long poll asks every SQS server; a short one may miss messages.
+          WaitTimeSeconds: 1,
+        }),
+      );
+      if (Messages.length === 0) break;
+      held.push(...Messages);
+      for (const message of Messages) {
+        const parsed = ReviewMessage.safeParse(JSON.parse(message.Body ?? 'null'));
+        if (!parsed.success) continue;
+        found.versions.add(versionKey(parsed.data.result));
+        found.documents.add(parsed.data.result.pk);
+      }
+      if (held.length >= RECONCILER.inventoryMaxMessages) {
+        found.complete = false;
+        break;
+      }
+    }
+  } finally {
+    for (let i = 0; i < held.length; i += 10) {
+      const entries = held.slice(i, i + 10).map((message, index) => ({
+        Id: String(index),
+        ReceiptHandle: message.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }));
+      await deps.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({ QueueUrl: deps.reviewQueueUrl, Entries: entries }),
+      );
+    }
+  }
+  return found;
+}
+
+/**
+ * Re-enqueues every version pending review whose message is gone. Cheap when nothing is: the pending rows of
+ * the index and the queue's counts. Only when the queue holds fewer messages than versions wait (or it was
+ * created after some were sent) does it read each candidate's item, and only in the first case the queue.
+ */
+export async function reconcileReviews(deps: ReconcileDeps): Promise<ReviewsReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const graceSeconds = deps.reviewGraceSeconds ?? RECONCILER.reviewGraceSeconds;
+  const [pending, queue] = await Promise.all([
+    pendingVersions(deps),
+    queueState(deps.sqs, deps.reviewQueueUrl),
+  ]);
+  // Sent before the queue existed: certainly gone, whatever else is true.
+  const predating = pending.filter((row) => seconds(row.processedAt) < queue.createdAt);
+  const short = queue.messages < pending.length;
+  const report: ReviewsReport = {
+    pending: pending.length,
+    queued: queue.messages,
+    inventoried: false,
+    reenqueued: 0,
+  };
+  if (!short && predating.length === 0) return report;
+  const found = short ? await inventory(deps) : undefined;
+  report.inventoried = found !== undefined;
+  if (found?.complete === false)
+    deps.log.warn(
+      'Review queue too long to read whole; only versions sent before it was created are checked',
+    );
+  const candidates =
+    found?.complete === true ? pending.filter((row) => !found.versions.has(versionKey(row))) : predating;
+
+  const store = new ResultsStore(deps.db, deps.tableName);
+  const reviews = new ReviewQueue(deps.sqs, deps.reviewQueueUrl);
+  for (const row of candidates) {
+    const record = await store.get({ pk: row.pk, sk: row.sk });
+    if (record === undefined || record.status !== 'pending_review') continue;
+    const sentAt = seconds(record.reviewEnqueuedAt ?? record.processedAt);
+    const gone =
+      sentAt < queue.createdAt ||
+      (found?.complete === true &&
+        sentAt < now.getTime() / 1000 - graceSeconds &&
+        !leaseMayHoldMessage(record, now) &&
+        !found.documents.has(record.pk));
+    if (gone && (await reenqueue(deps, store, reviews, record, now))) report.reenqueued++;
+  }
+  return report;
+}
+
+/** A live lease (or one just ended) keeps its message invisible: it is there, only not receivable. */
+function leaseMayHoldMessage(record: ResultRecord, now: Date): boolean {
+  if (record.leaseExpiresAt === undefined) return false;
+  return seconds(record.leaseExpiresAt) + RECONCILER.leaseGraceSeconds > now.getTime() / 1000;
+}
+
+async function reenqueue(
+  deps: ReconcileDeps,
+  store: ResultsStore,
+  reviews: ReviewQueue,
+  record: ResultRecord,
+  now: Date,
+): Promise<boolean> {
+  const ids = {
+    pk: record.pk,
+    sk: record.sk,
+    documentId: record.documentId,
+    publisherId: record.publisherId,
+  };
+  // Never sent: the pipeline's own send, with its deduplication id (SQS drops a duplicate of a send in flight).
+  if (record.reviewEnqueuedAt === undefined) {
+    const sent = await ensureReviewEnqueued({ store, reviews, logger: deps.log, now: () => now }, record);
+    if (sent) deps.log.info('Review message sent for a flagged version that had none', ids);
+    return sent;
+  }
+  const at = now.toISOString();
+  if (!(await store.claimReviewResend(record, record.reviewEnqueuedAt, at))) return false;
+  await reviews.send(buildReviewMessage({ ...record, reviewEnqueuedAt: at }, deps.tableName), record, at);
+  deps.log.info('Review message sent again: the one sent before is gone', {
+    ...ids,
+    previouslySentAt: record.reviewEnqueuedAt,
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (b) Draft objects
+
+export interface DraftsReport {
+  checked: number;
+  resent: number;
+  /** Where the next run goes on, when this one stopped before the end of the listing. */
+  nextCursor?: DraftsCursor;
+}
+
+/** A position in the listing of drafts/: the key (and version, on a versioned bucket) to go on after. */
+export interface DraftsCursor {
+  key: string;
+  versionId?: string;
+}
+
+interface ListedObject {
+  key: string;
+  versionId?: string;
+  eTag: string;
+  size: number;
+  lastModified: Date;
+}
+
+interface ListedPage {
+  objects: ListedObject[];
+  next?: DraftsCursor;
+}
+
+/** One page of current objects under drafts/ (the latest version of each key, delete markers left out). */
+async function listPage(deps: ReconcileDeps, after: DraftsCursor | undefined): Promise<ListedPage> {
+  const unquote = (eTag: string | undefined) => (eTag ?? '').replace(/"/g, '');
+  if (!deps.bucketVersioned) {
+    const page = await deps.s3.send(
+      new ListObjectsV2Command({
+        Bucket: deps.bucket,
+        Prefix: PREFIXES.drafts,
+        ...(after !== undefined && { StartAfter: after.key }),
+      }),
+    );
+    const objects = (page.Contents ?? []).map((entry) => ({
+      key: entry.Key ?? '',
+      eTag: unquote(entry.ETag),
+      size: entry.Size ?? 0,
+      lastModified: entry.LastModified ?? new Date(0),
+    }));
+    const last = objects.at(-1);
+    return { objects, ...(page.IsTruncated === true && last !== undefined && { next: { key: last.key } }) };
+  }
+  const page = await deps.s3.send(
+    new ListObjectVersionsCommand({
+      Bucket: deps.bucket,
+      Prefix: PREFIXES.drafts,
+      ...(after !== undefined && { KeyMarker: after.key, VersionIdMarker: after.versionId }),
+    }),
+  );
+  const objects = (page.Versions ?? [])
+    .filter((entry) => entry.IsLatest === true)
+    .map((entry) => ({
+      key: entry.Key ?? '',
+      ...(entry.VersionId !== undefined && { versionId: entry.VersionId }),
+      eTag: unquote(entry.ETag),
+      size: entry.Size ?? 0,
+      lastModified: entry.LastModified ?? new Date(0),
+    }));
+  const next =
+    page.IsTruncated === true && page.NextKeyMarker !== undefined
+      ? {
+          key: page.NextKeyMarker,
+          ...(page.NextVersionIdMarker !== undefined && { versionId: page.NextVersionIdMarker }),
+        }
+      : undefined;
+  return { objects, ...(next !== undefined && { next }) };
+}
+
+/** The marker a resend leaves in the draft's partition, so that the next run does not send it again. */
+export const resentSk = (version: string) => `RESENT#${version}`;
+
+/**
+ * Sends the upload event again for every current object under drafts/ that has no result: one whose upload
+ * predates the ingest queue (its event cannot be there), or older than the grace period. Pages through the
+ * listing until `timeLeftMs` says to stop, and answers where to go on.
+ */
+export async function reconcileDrafts(
+  deps: ReconcileDeps,
+  options: { after?: DraftsCursor; timeLeftMs?: () => number } = {},
+): Promise<DraftsReport> {
+  const now = (deps.now ?? (() => new Date()))();
+  const graceSeconds = deps.draftGraceSeconds ?? RECONCILER.draftGraceSeconds;
+  const ingest = await queueState(deps.sqs, deps.ingestQueueUrl);
+  const store = new ResultsStore(deps.db, deps.tableName);
+  const report: DraftsReport = { checked: 0, resent: 0 };
+  let after = options.after;
+  for (;;) {
+    const page = await listPage(deps, after);
+    const due = page.objects.filter((object) => {
+      const uploaded = object.lastModified.getTime() / 1000;
+      return uploaded < ingest.createdAt || uploaded < now.getTime() / 1000 - graceSeconds;
+    });
+    report.checked += page.objects.length;
+    for (let i = 0; i < due.length; i += RECONCILER.readConcurrency) {
+      const sent = await Promise.all(
+        due
+          .slice(i, i + RECONCILER.readConcurrency)
+          .map((object) => resendIfMissing(deps, store, object, now)),
+      );
+      report.resent += sent.filter(Boolean).length;
+    }
+    if (page.next === undefined) return report;
+    after = page.next;
+    if (options.timeLeftMs !== undefined && options.timeLeftMs() < RECONCILER.stopBeforeTimeoutSeconds * 1000)
+      return { ...report, nextCursor: after };
+  }
+}
+
+async function resendIfMissing(
+  deps: ReconcileDeps,
+  store: ResultsStore,
+  object: ListedObject,
+  now: Date,
+): Promise<boolean> {
+  const created: CreatedObject = {
+    region: deps.region,
+    bucket: deps.bucket,
+    key: object.key,
+    size: object.size,
+    eTag: object.eTag,
+    ...(object.versionId !== undefined && { versionId: object.versionId }),
+    sequencer: '1',
+    eventTime: object.lastModified.toISOString(),
+    eventName: 'ObjectCreated:Put',
+  };
+  const [record] = s3Notification(created, {
+    principalId: 'claimscan-reconciler',
+    requestId: 'reconcile',
+  }).Records;
+  const target = resolveDraft(S3EventRecord.parse(record));
+  if (target.kind === 'ignored') return false;
+  const { pk } = recordKeys(target.ref);
+  const latest = await store.latest(pk);
+  if (latest !== undefined && hasResult(latest, object)) return false;
+  if (!(await claimResend(deps, pk, target.ref.version, now))) return false;
+  // After the latest result's event, so that "latest" is this upload's result once it is recorded.
+  const sequencer =
+    latest === undefined ? '1' : (BigInt(`0x${latest.sequencer}`) + 1n).toString(16).toUpperCase();
+  const message = s3Notification(
+    { ...created, sequencer },
+    { principalId: 'claimscan-reconciler', requestId: 'reconcile' },
+  );
+  await deps.sqs.send(
+    new SendMessageCommand({ QueueUrl: deps.ingestQueueUrl, MessageBody: JSON.stringify(message) }),
+  );
+  deps.log.info('Upload event sent again: the draft had no result', {
+    key: object.key,
+    version: target.ref.version,
+  });
+  return true;
+}
+
+/**
+ * Whether the latest result covers this object: the same upload (isSameUpload, as the pipeline decides), or
+ * the same version failed for a reason the same bytes would fail for again. A `not_found` result of a version
+ * that is there now does not count: its upload was deleted and then made again.
+ */
+function hasResult(latest: ResultRecord, object: ListedObject): boolean {
+  if (isSameUpload(latest, object)) return true;
+  const sameVersion = latest.version === (object.versionId ?? object.eTag);
+  return sameVersion && latest.failure?.code !== 'not_found';
+}
+
+/** One resend per version per grace period (the stack's, always), whichever run or process gets there first. */
+async function claimResend(deps: ReconcileDeps, pk: string, version: string, now: Date): Promise<boolean> {
+  const graceSeconds = RECONCILER.draftGraceSeconds;
+  try {
+    await deps.db.send(
+      new PutCommand({
+        TableName: deps.tableName,
+        Item: { [TABLE.partitionKey]: pk, [TABLE.sortKey]: resentSk(version), resentAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(#pk) OR resentAt < :before',
+        ExpressionAttributeNames: { '#pk': KEY_NAMES['#pk'] },
+        ExpressionAttributeValues: {
+          ':before': new Date(now.getTime() - graceSeconds * 1000).toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Where an unfinished sweep of drafts/ stopped: one item, outside every draft's partition. */
+const CURSOR_KEY = { [TABLE.partitionKey]: 'RECONCILE#drafts', [TABLE.sortKey]: 'CURSOR' };
+
+export async function loadDraftsCursor(deps: ReconcileDeps): Promise<DraftsCursor | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.tableName, Key: CURSOR_KEY, ConsistentRead: true }),
+  );
+  return typeof Item?.key === 'string'
+    ? { key: Item.key, ...(typeof Item.versionId === 'string' && { versionId: Item.versionId }) }
+    : undefined;
+}
+
+/** Saves where to go on, or clears it when the sweep reached the end (the next run starts from the top). */
+export async function saveDraftsCursor(deps: ReconcileDeps, cursor: DraftsCursor | undefined): Promise<void> {
+  if (cursor === undefined)
+    await deps.db.send(new DeleteCommand({ TableName: deps.tableName, Key: CURSOR_KEY }));
+  else await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: { ...CURSOR_KEY, ...cursor } }));
+}
