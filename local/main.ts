@@ -6,6 +6,7 @@ import { expandTargets } from '../cli/files.js';
 import type { Uploaded } from './drafts.js';
 import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
 import { startLocalPipeline } from './pipeline.js';
+import { describeRun, localReconcileDeps, reconcileOnce, scheduleReconciler } from './reconciler.js';
 import { reviewApiHelp, startReviewApiServer } from './review-api.js';
 import { DEFAULT_DATA_DIR, readState, removeState, writeState } from './state.js';
 import { connectionHelp, Progress, summaryTable } from './ui.js';
@@ -66,19 +67,45 @@ async function main(): Promise<number> {
       error: (...args: unknown[]) => log?.write(`[review api] ${args.map(String).join(' ')}\n`),
     },
   });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping...');
-    if (persist) removeState(dataDir);
-    await reviewApi.stop();
-    await pipeline.stop();
-    log?.end();
-    console.log('Stopped.');
+  // Before the samples: what the last run left in flight (its queues were in memory) goes through first.
+  const reconcileDeps = localReconcileDeps(pipeline, {
+    info: (message: string) => log?.write(`[reconciler] ${message}\n`),
+    warn: (message: string) => log?.write(`[reconciler] ${message}\n`),
+  });
+  const atStart = await reconcileOnce(reconcileDeps);
+  const found = describeRun(atStart);
+  if (found !== undefined) console.log(found);
+  const reconciler = scheduleReconciler(
+    reconcileDeps,
+    (run) => {
+      const line = describeRun(run);
+      if (line !== undefined) console.log(line);
+    },
+    (error) => log?.write(`[reconciler] ${String(error)}\n`),
+  );
+
+  // Ctrl-C reaches npm and this process alike, and npm passes it on: a second signal must not cut the stop short.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      console.log('\nStopping...');
+      let code = 0;
+      try {
+        if (persist) removeState(dataDir);
+        await reconciler.stop();
+        await reviewApi.stop();
+        await pipeline.stop();
+      } catch (error) {
+        console.error('Stopping failed:', error);
+        code = 1;
+      }
+      await new Promise<void>((resolve) => (log === undefined ? resolve() : log.end(resolve)));
+      console.log('Stopped.');
+      process.exit(code);
+    })();
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   const files = expandTargets([values.samples]).filter((target) => target.kind === 'file');
   const samplesDir = path.resolve(values.samples);
@@ -117,6 +144,7 @@ async function main(): Promise<number> {
       bucket: pipeline.names.bucket,
       table: pipeline.names.table,
       reviewQueue: pipeline.queues.review,
+      queues: pipeline.queues,
     });
     console.log(
       `\nResults persist in ${path.relative(process.cwd(), dataDir) || '.'}/ (function logs: function.log).`,

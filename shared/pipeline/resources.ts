@@ -81,7 +81,7 @@ export const lambdaCpuShare = (memoryMiB: number) =>
  * rule for SQS event sources) and stay inside the FIFO deduplication window (see below): that caps the timeout,
  * and the batch is as large as fits under the cap. A batch that cannot hold one worst draft is a sizing error.
  */
-export function moderateSizing(sizing: typeof MODERATE_SIZING = MODERATE_SIZING) {
+export function moderateSizing(sizing: Record<keyof typeof MODERATE_SIZING, number> = MODERATE_SIZING) {
   const memoryMiB = sizing.fullCoreMemoryMiB;
   const secondsPerWorstDraft = (sizing.worstDraftSeconds / lambdaCpuShare(memoryMiB)) * sizing.margin;
   const maxTimeoutSeconds = Math.floor(
