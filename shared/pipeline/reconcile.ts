@@ -15,11 +15,12 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolveDraft, S3EventRecord, s3Notification } from './events.js';
-import type { CreatedObject } from './events.js';
+import type { CreatedObject, DraftRef } from './events.js';
 import {
   buildReviewMessage,
   IndexSummary,
   isSameUpload,
+  publisherPk,
   recordKeys,
   ReviewMessage,
   statusPk,
@@ -345,8 +346,10 @@ export const resentSk = (version: string) => `RESENT#${version}`;
 
 /**
  * Sends the upload event again for every current object under drafts/ that has no result: one whose upload
- * predates the ingest queue (its event cannot be there), or older than the grace period. Pages through the
- * listing until `timeLeftMs` says to stop, and answers where to go on.
+ * predates the ingest queue (its event cannot be there), or older than the grace period. An object is looked up
+ * in its publisher's byPublisher rows first (small rows, read once per publisher), and only when its version is
+ * not there (a failed `not_found`, the same bytes uploaded again, or not recorded at all) in the table. Pages
+ * through the listing until `timeLeftMs` says to stop, and answers where to go on.
  */
 export async function reconcileDrafts(
   deps: ReconcileDeps,
@@ -357,19 +360,28 @@ export async function reconcileDrafts(
   const ingest = await queueState(deps.sqs, deps.ingestQueueUrl);
   const store = new ResultsStore(deps.db, deps.tableName);
   const report: DraftsReport = { checked: 0, resent: 0 };
+  let recorded: { publisherId: string; versions: Set<string> } | undefined;
   let after = options.after;
   for (;;) {
     const page = await listPage(deps, after);
-    const due = page.objects.filter((object) => {
-      const uploaded = object.lastModified.getTime() / 1000;
-      return uploaded < ingest.createdAt || uploaded < now.getTime() / 1000 - graceSeconds;
-    });
     report.checked += page.objects.length;
-    for (let i = 0; i < due.length; i += RECONCILER.readConcurrency) {
+    const unsettled: Array<{ object: ListedObject; ref: DraftRef }> = [];
+    for (const object of page.objects) {
+      const uploaded = object.lastModified.getTime() / 1000;
+      if (uploaded >= ingest.createdAt && uploaded >= now.getTime() / 1000 - graceSeconds) continue;
+      const target = resolveDraft(S3EventRecord.parse(createdEvent(deps, object, '1').Records[0]));
+      if (target.kind === 'ignored') continue;
+      const { ref } = target;
+      // Keys are listed in order, so each publisher's objects come together: its rows are read once.
+      if (recorded?.publisherId !== ref.publisherId)
+        recorded = { publisherId: ref.publisherId, versions: await recordedVersions(deps, ref.publisherId) };
+      if (!recorded.versions.has(versionOf(ref.documentId, ref.version))) unsettled.push({ object, ref });
+    }
+    for (let i = 0; i < unsettled.length; i += RECONCILER.readConcurrency) {
       const sent = await Promise.all(
-        due
+        unsettled
           .slice(i, i + RECONCILER.readConcurrency)
-          .map((object) => resendIfMissing(deps, store, object, now)),
+          .map(({ object, ref }) => resendIfMissing(deps, store, object, ref, now)),
       );
       report.resent += sent.filter(Boolean).length;
     }
@@ -380,12 +392,35 @@ export async function reconcileDrafts(
   }
 }
 
-async function resendIfMissing(
-  deps: ReconcileDeps,
-  store: ResultsStore,
-  object: ListedObject,
-  now: Date,
-): Promise<boolean> {
+const versionOf = (documentId: string, version: string) => `${documentId}\n${version}`;
+
+/** The versions a publisher has results for, but a failed `not_found` (its object may be back). */
+async function recordedVersions(deps: ReconcileDeps, publisherId: string): Promise<Set<string>> {
+  const { byPublisher } = TABLE.indexes;
+  const versions = new Set<string>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: byPublisher.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byPublisher.partitionKey },
+        ExpressionAttributeValues: { ':pk': publisherPk(publisherId) },
+        ...(start !== undefined && { ExclusiveStartKey: start }),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const row = IndexSummary.parse(item);
+      if (row.failure?.code !== 'not_found') versions.add(versionOf(row.documentId, row.version));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return versions;
+}
+
+/** The notification S3 sent (or would have) for a listed object. */
+function createdEvent(deps: ReconcileDeps, object: ListedObject, sequencer: string) {
   const created: CreatedObject = {
     region: deps.region,
     bucket: deps.bucket,
@@ -393,33 +428,36 @@ async function resendIfMissing(
     size: object.size,
     eTag: object.eTag,
     ...(object.versionId !== undefined && { versionId: object.versionId }),
-    sequencer: '1',
+    sequencer,
     eventTime: object.lastModified.toISOString(),
     eventName: 'ObjectCreated:Put',
   };
-  const [record] = s3Notification(created, {
-    principalId: 'claimscan-reconciler',
-    requestId: 'reconcile',
-  }).Records;
-  const target = resolveDraft(S3EventRecord.parse(record));
-  if (target.kind === 'ignored') return false;
-  const { pk } = recordKeys(target.ref);
+  return s3Notification(created, { principalId: 'claimscan-reconciler', requestId: 'reconcile' });
+}
+
+async function resendIfMissing(
+  deps: ReconcileDeps,
+  store: ResultsStore,
+  object: ListedObject,
+  ref: DraftRef,
+  now: Date,
+): Promise<boolean> {
+  const { pk } = recordKeys(ref);
   const latest = await store.latest(pk);
   if (latest !== undefined && hasResult(latest, object)) return false;
-  if (!(await claimResend(deps, pk, target.ref.version, now))) return false;
+  if (!(await claimResend(deps, pk, ref.version, now))) return false;
   // After the latest result's event, so that "latest" is this upload's result once it is recorded.
   const sequencer =
     latest === undefined ? '1' : (BigInt(`0x${latest.sequencer}`) + 1n).toString(16).toUpperCase();
-  const message = s3Notification(
-    { ...created, sequencer },
-    { principalId: 'claimscan-reconciler', requestId: 'reconcile' },
-  );
   await deps.sqs.send(
-    new SendMessageCommand({ QueueUrl: deps.ingestQueueUrl, MessageBody: JSON.stringify(message) }),
+    new SendMessageCommand({
+      QueueUrl: deps.ingestQueueUrl,
+      MessageBody: JSON.stringify(createdEvent(deps, object, sequencer)),
+    }),
   );
   deps.log.info('Upload event sent again: the draft had no result', {
     key: object.key,
-    version: target.ref.version,
+    version: ref.version,
   });
   return true;
 }
