@@ -129,7 +129,7 @@ export const QUEUES = {
  */
 export const RECONCILER = {
   reviews: { everyMinutes: 15, timeoutSeconds: 300, memoryMiB: 512 },
-  drafts: { everyHours: 24, timeoutSeconds: 900, memoryMiB: 1024 },
+  drafts: { everyDays: 1, timeoutSeconds: 900, memoryMiB: 1024 },
   /**
    * A review message sent this recently may not show in SQS's approximate counts or receives yet; within the
    * FIFO deduplication window, the pipeline's own resend is dropped by SQS anyway.
