@@ -8,7 +8,7 @@ import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
 import { startLocalPipeline } from './pipeline.js';
 import { describeRun, localReconcileDeps, reconcileOnce, scheduleReconciler } from './reconciler.js';
 import { reviewApiHelp, startReviewApiServer } from './review-api.js';
-import { DEFAULT_DATA_DIR, readState, removeState, writeState } from './state.js';
+import { DEFAULT_DATA_DIR, readState, removeState, stateOf, writeState } from './state.js';
 import { connectionHelp, Progress, summaryTable } from './ui.js';
 
 const USAGE = `Usage: npm start -- [--in-memory] [--data-dir DIR] [--samples DIR] [--review-port N]
@@ -138,14 +138,7 @@ async function main(): Promise<number> {
   console.log(connectionHelp(pipeline.target, pipeline.names, pipeline.queues));
   console.log(`\n${reviewApiHelp(reviewApi)}`);
   if (persist) {
-    writeState(dataDir, {
-      pid: process.pid,
-      target: pipeline.target,
-      bucket: pipeline.names.bucket,
-      table: pipeline.names.table,
-      reviewQueue: pipeline.queues.review,
-      queues: pipeline.queues,
-    });
+    writeState(dataDir, stateOf(pipeline));
     console.log(
       `\nResults persist in ${path.relative(process.cwd(), dataDir) || '.'}/ (function logs: function.log).`,
     );

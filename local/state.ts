@@ -23,6 +23,22 @@ export type LocalStackState = z.infer<typeof LocalStackState>;
 
 export const statePath = (dataDir: string) => path.join(dataDir, STATE_FILE);
 
+/** What this process tells others about the pipeline it runs. */
+export function stateOf(pipeline: {
+  target: LocalStackState['target'];
+  names: { bucket: string; table: string };
+  queues: LocalStackState['queues'];
+}): LocalStackState {
+  return {
+    pid: process.pid,
+    target: pipeline.target,
+    bucket: pipeline.names.bucket,
+    table: pipeline.names.table,
+    reviewQueue: pipeline.queues.review,
+    queues: pipeline.queues,
+  };
+}
+
 export function writeState(dataDir: string, state: LocalStackState): void {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`);

@@ -100,30 +100,35 @@ export interface ReviewsReport {
 
 type PendingRow = IndexSummary & RecordKey;
 
-/** Every version pending review, from the byStatus index (its rows carry the table's keys). */
-async function pendingVersions(deps: ReconcileDeps): Promise<PendingRow[]> {
-  const { byStatus } = TABLE.indexes;
-  const rows: PendingRow[] = [];
+/** Every row of one partition of an index, page by page. */
+async function* indexRows(deps: ReconcileDeps, index: 'byStatus' | 'byPublisher', partition: string) {
+  const { name, partitionKey } = TABLE.indexes[index];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.tableName,
-        IndexName: byStatus.name,
+        IndexName: name,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-        ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': partition },
         ...(start !== undefined && { ExclusiveStartKey: start }),
       }),
     );
-    for (const item of page.Items ?? [])
-      rows.push({
-        ...IndexSummary.parse(item),
-        pk: String(item[TABLE.partitionKey]),
-        sk: String(item[TABLE.sortKey]),
-      });
+    yield* page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
+}
+
+/** Every version pending review, from the byStatus index (its rows carry the table's keys). */
+async function pendingVersions(deps: ReconcileDeps): Promise<PendingRow[]> {
+  const rows: PendingRow[] = [];
+  for await (const item of indexRows(deps, 'byStatus', statusPk('pending_review')))
+    rows.push({
+      ...IndexSummary.parse(item),
+      pk: String(item[TABLE.partitionKey]),
+      sk: String(item[TABLE.sortKey]),
+    });
   return rows;
 }
 
@@ -396,26 +401,11 @@ const versionOf = (documentId: string, version: string) => `${documentId}\n${ver
 
 /** The versions a publisher has results for, but a failed `not_found` (its object may be back). */
 async function recordedVersions(deps: ReconcileDeps, publisherId: string): Promise<Set<string>> {
-  const { byPublisher } = TABLE.indexes;
   const versions = new Set<string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        IndexName: byPublisher.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': byPublisher.partitionKey },
-        ExpressionAttributeValues: { ':pk': publisherPk(publisherId) },
-        ...(start !== undefined && { ExclusiveStartKey: start }),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const row = IndexSummary.parse(item);
-      if (row.failure?.code !== 'not_found') versions.add(versionOf(row.documentId, row.version));
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  for await (const item of indexRows(deps, 'byPublisher', publisherPk(publisherId))) {
+    const row = IndexSummary.parse(item);
+    if (row.failure?.code !== 'not_found') versions.add(versionOf(row.documentId, row.version));
+  }
   return versions;
 }
 

@@ -19,7 +19,7 @@ import { runAdmin } from '../../cli/admin.js';
 import type { LocalPipeline } from '../../local/pipeline.js';
 import { startLocalPipeline } from '../../local/pipeline.js';
 import { localReconcileDeps } from '../../local/reconciler.js';
-import { writeState } from '../../local/state.js';
+import { stateOf, writeState } from '../../local/state.js';
 import { DashboardService } from '../../shared/dashboard/service.js';
 import { s3Notification } from '../../shared/pipeline/events.js';
 import type { ReconcileDeps } from '../../shared/pipeline/reconcile.js';
@@ -181,14 +181,7 @@ describe('claimscan admin redrive', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'claimscan-redrive-'));
-    writeState(dataDir, {
-      pid: process.pid,
-      target: pipeline.target,
-      bucket: pipeline.names.bucket,
-      table: pipeline.names.table,
-      reviewQueue: pipeline.queues.review,
-      queues: pipeline.queues,
-    });
+    writeState(dataDir, stateOf(pipeline));
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
