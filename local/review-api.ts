@@ -33,6 +33,8 @@ export interface ReviewApiServerOptions {
   clients: AwsClients;
   tableName: string;
   reviewQueueUrl: string;
+  /** Where `next` moves a message no reviewer can use (as the stack's next function). */
+  reviewDlqUrl?: string;
   /** The drafts bucket, where POST /uploads presigns; without it uploads answer 500. */
   bucket?: string;
   /** Default REVIEW_API.leaseSeconds. */
@@ -134,6 +136,7 @@ export async function startReviewApiServer(options: ReviewApiServerOptions): Pro
     {
       tableName: options.tableName,
       reviewQueueUrl: options.reviewQueueUrl,
+      ...(options.reviewDlqUrl !== undefined && { reviewDlqUrl: options.reviewDlqUrl }),
       leaseSeconds: options.leaseSeconds ?? REVIEW_API.leaseSeconds,
       bucketName: options.bucket,
     },

@@ -74,7 +74,9 @@ export const INGEST_VISIBILITY_TIMEOUT_SECONDS =
 
 export const QUEUES = {
   ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 4 },
-  review: { fifo: true, maxReceiveCount: 5, retentionDays: 14 },
+  // Every lease is a receive, so an abandoned lease would count as a failure: SQS's redrive is only a backstop
+  // here (its maximum), and `next` moves a message it cannot use (no valid body, no result) to the DLQ itself.
+  review: { fifo: true, maxReceiveCount: 1000, retentionDays: 14 },
   deadLetterRetentionDays: 14,
 } as const;
 
@@ -90,6 +92,13 @@ export const REVIEW_API = {
   maxMessagesPerNext: 10,
   /** Characters of the draft shown either side of a flagged claim. */
   contextChars: 160,
+  /**
+   * What `next` and the report route send at most, in bytes of JSON, whatever the draft (Lambda's response limit
+   * is 6 MB): the text inline (else a presigned GET), the claims with their context, citations, references.
+   */
+  responseBudget: { textBytes: 1024 * 1024, claimBytes: 1536 * 1024, listBytes: 256 * 1024 },
+  /** How long a presigned GET of a draft's text or full result is valid. */
+  downloadUrlSeconds: 5 * 60,
   maxNoteChars: 4_000,
   maxClaimNotes: 200,
   /** POST /uploads: how long the presigned PUT URL is valid, and the longest file name a publisher may give. */
@@ -120,6 +129,8 @@ export const ENV = {
   stage: 'CLAIMSCAN_STAGE',
   tableName: 'CLAIMSCAN_TABLE_NAME',
   reviewQueueUrl: 'CLAIMSCAN_REVIEW_QUEUE_URL',
+  /** The review DLQ, for the `next` function only: where it moves a message no reviewer can use. */
+  reviewDlqUrl: 'CLAIMSCAN_REVIEW_DLQ_URL',
   /** Optional for the review API's functions; REVIEW_API.leaseSeconds when absent. */
   reviewLeaseSeconds: 'CLAIMSCAN_REVIEW_LEASE_SECONDS',
   /** The drafts bucket, for the upload function only: the others read the bucket a record names. */

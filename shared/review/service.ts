@@ -8,11 +8,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Citation, Claim, Reference } from '../contract.js';
 import { ModerationResult } from '../contract.js';
 import { StatsCounters } from '../dashboard/store.js';
 import {
@@ -26,10 +29,12 @@ import {
 import type { RecordStatus } from '../pipeline/resources.js';
 import { REVIEW_API, TABLE } from '../pipeline/resources.js';
 import type { RecordKey } from '../pipeline/store.js';
+import * as z from '../zod.js';
 import { ResultsStore } from '../pipeline/store.js';
 import { readablePublisher, requireReviewer } from './auth.js';
-import { flaggedClaimsInContext } from './context.js';
+import { boundedReport } from './bounded.js';
 import { ReviewApiError } from './errors.js';
+import type { LeaseToken } from './lease.js';
 import { decodeLease, encodeLease } from './lease.js';
 import type {
   AuditEntry,
@@ -38,12 +43,19 @@ import type {
   DecisionResponse,
   DraftResponse,
   LeaseResponse,
+  NextRequest,
   NextResponse,
+  PresignedGet,
   Principal,
+  QueueCounts,
+  QueueResponse,
+  ReleaseResponse,
   ReportResponse,
+  ReportTotals,
   VersionSummary,
 } from './model.js';
 import { AuditEntry as AuditEntrySchema, DECISION_STATUS } from './model.js';
+import { Presigner, signingTime } from './presign.js';
 
 export interface ReviewLog {
   warn(message: string, ...extra: unknown[]): void;
@@ -56,6 +68,8 @@ export interface ReviewDeps {
   s3: S3Client;
   tableName: string;
   reviewQueueUrl: string;
+  /** Where `next` moves a message no reviewer can use; without it such a message is left to SQS's redrive. */
+  reviewDlqUrl?: string;
   /** The lease a `next` or an `extend` grants. */
   leaseSeconds: number;
   log: ReviewLog;
@@ -70,6 +84,13 @@ export interface VersionRef {
 }
 
 const PENDING: RecordStatus = 'pending_review';
+const EMPTY_LISTS = { claims: [], citations: [], references: [] };
+/** A stored report's lists, checked only for being lists of objects (see readResult). */
+const ReportLists = z.object({
+  claims: z.array(z.custom<Claim>((item) => typeof item === 'object' && item !== null)),
+  citations: z.array(z.custom<Citation>((item) => typeof item === 'object' && item !== null)),
+  references: z.array(z.custom<Reference>((item) => typeof item === 'object' && item !== null)),
+});
 const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
 
 const isConditionFailure = (error: unknown) =>
@@ -101,20 +122,49 @@ function parseDraftPk(pk: string): { publisherId: string; documentId: string } |
   return match === null ? undefined : { publisherId: match[1] ?? '', documentId: match[2] ?? '' };
 }
 
+/**
+ * Each reviewer's latest lease token, in an item of its own (the version item cannot be found by holder): a
+ * reload finds the lease it holds. It is only a pointer; the version item says whether the lease is live.
+ */
+const reviewerLeaseKey = (subject: string) => ({
+  [TABLE.partitionKey]: `REVIEWER#${subject}`,
+  [TABLE.sortKey]: 'LEASE',
+});
+
+type Leased = Extract<NextResponse, { empty: false }>;
+
 export class ReviewService {
   private readonly store: ResultsStore;
   private readonly counters: StatsCounters;
+  private readonly presigner: Presigner;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ReviewDeps) {
     this.store = new ResultsStore(deps.db, deps.tableName);
     this.counters = new StatsCounters(deps.db, deps.tableName);
+    this.presigner = new Presigner(deps.s3);
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** The next flagged draft no one holds, leased to the caller; `{ empty: true }` when there is none. */
-  async next(principal: Principal): Promise<NextResponse> {
+  /**
+   * The draft the caller already holds a live lease on (a reload), else the next flagged draft no one holds,
+   * leased to the caller; `{ empty: true }` when there is none. `skip` hands that lease back once another
+   * draft is leased (or none is left), so the skipped draft is not the one received again.
+   */
+  async next(principal: Principal, request: NextRequest = {}): Promise<NextResponse> {
     requireReviewer(principal);
+    const skipping = request.skip === undefined ? undefined : decodeLease(request.skip);
+    const held = skipping === undefined ? await this.heldLease(principal) : undefined;
+    const leased =
+      held !== undefined
+        ? await this.view(held.record, held.token, held.expiresAt, true)
+        : await this.receiveAndLease(principal);
+    if (skipping !== undefined) await this.release(principal, request.skip ?? '').catch(this.ignoreConflict);
+    const queue = await this.queueCounts(leased !== undefined);
+    return leased === undefined ? { empty: true, queue } : { ...leased, queue };
+  }
+
+  private async receiveAndLease(principal: Principal): Promise<Omit<Leased, 'queue'> | undefined> {
     for (let seen = 0; seen < REVIEW_API.maxMessagesPerNext; seen++) {
       // Taken before the receive, so the table's lease always ends no later than the message's invisibility.
       const now = this.now();
@@ -127,11 +177,11 @@ export class ReviewService {
         }),
       );
       const [message] = Messages;
-      if (message?.ReceiptHandle === undefined || message.MessageId === undefined) return { empty: true };
+      if (message?.ReceiptHandle === undefined || message.MessageId === undefined) return undefined;
       const leased = await this.lease(principal, now, message.MessageId, message.ReceiptHandle, message.Body);
       if (leased !== undefined) return leased;
     }
-    return { empty: true };
+    return undefined;
   }
 
   private async lease(
@@ -140,13 +190,12 @@ export class ReviewService {
     messageId: string,
     receiptHandle: string,
     body: string | undefined,
-  ): Promise<NextResponse | undefined> {
+  ): Promise<Omit<Leased, 'queue'> | undefined> {
     let review: ReviewMessage;
     try {
       review = ReviewMessage.parse(JSON.parse(body ?? ''));
     } catch (error) {
-      // Left alone: after maxReceiveCount receives SQS moves it to the DLQ, where its alarm fires.
-      this.deps.log.error('Invalid review message', { messageId, error: String(error) });
+      await this.deadLetter(messageId, receiptHandle, body, `invalid review message: ${String(error)}`);
       return undefined;
     }
     const key: RecordKey = { pk: review.result.pk, sk: review.result.sk };
@@ -176,25 +225,178 @@ export class ReviewService {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.store.get(key);
-      if (current !== undefined && current.status !== PENDING) {
+      if (current === undefined) {
+        await this.deadLetter(messageId, receiptHandle, body, 'no result for the version it names');
+      } else if (current.status !== PENDING) {
         // Decided already (its delete failed or was skipped, or a duplicate message): nothing left to review,
         // but the decision may still be owed to the dashboard's counters.
         await this.counters.countDecision(current, now);
         await this.deleteMessage(receiptHandle, messageId);
       }
-      // Otherwise someone else holds a live lease (a duplicate message) or the item is missing: leave it hidden.
+      // Otherwise someone else holds a live lease (a duplicate message): leave it hidden.
       return undefined;
     }
-    const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
+    const token = encodeLease({ id: leaseId, messageId, receiptHandle, pk: key.pk, sk: key.sk });
+    await this.rememberLease(principal, token);
+    return this.view(record, token, expiresAt, false);
+  }
+
+  /** The version's text and result, bounded, for the reviewer holding `token`. */
+  private async view(
+    record: ResultRecord,
+    token: string,
+    expiresAt: string,
+    resumed: boolean,
+  ): Promise<Omit<Leased, 'queue'>> {
+    const bounded = await this.bounded(record);
+    if (bounded === undefined) throw new Error(`pending version without a result: ${record.pk} ${record.sk}`);
+    const { claims, ...view } = bounded;
     return {
       empty: false,
-      leaseId: encodeLease({ id: leaseId, messageId, receiptHandle, pk: key.pk, sk: key.sk }),
+      resumed,
+      leaseId: token,
       leaseExpiresAt: expiresAt,
-      draft: summarize(record),
-      text,
-      result,
-      flaggedClaims: flaggedClaimsInContext(text, result.claims, REVIEW_API.contextChars),
+      ...view,
+      flaggedClaims: claims,
     };
+  }
+
+  private async rememberLease(principal: Principal, token: string): Promise<void> {
+    try {
+      await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.deps.tableName,
+          Key: reviewerLeaseKey(principal.subject),
+          UpdateExpression: 'SET leaseToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      // The lease stands; only a reload will not find it (it expires as an abandoned one does).
+      this.deps.log.warn('Could not remember the lease for a reload', { error: String(error) });
+    }
+  }
+
+  /** The caller's live lease, when its pointer names one the version item still records as the caller's. */
+  private async heldLease(
+    principal: Principal,
+  ): Promise<{ record: ResultRecord; token: string; expiresAt: string } | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({
+        TableName: this.deps.tableName,
+        Key: reviewerLeaseKey(principal.subject),
+        ConsistentRead: true,
+      }),
+    );
+    const token = typeof Item?.leaseToken === 'string' ? Item.leaseToken : undefined;
+    if (token === undefined) return undefined;
+    let lease: LeaseToken;
+    try {
+      lease = decodeLease(token);
+    } catch {
+      return undefined;
+    }
+    const record = await this.store.get({ pk: lease.pk, sk: lease.sk });
+    const live =
+      record?.status === PENDING &&
+      record.leaseId === lease.id &&
+      record.leaseHolder === principal.subject &&
+      record.leaseExpiresAt !== undefined &&
+      record.leaseExpiresAt > this.now().toISOString();
+    return live ? { record, token, expiresAt: record.leaseExpiresAt ?? '' } : undefined;
+  }
+
+  /** The queue's counts and the draft the caller holds, for the page to show before taking one. */
+  async queue(principal: Principal): Promise<QueueResponse> {
+    requireReviewer(principal);
+    const held = await this.heldLease(principal);
+    return {
+      queue: await this.queueCounts(held !== undefined),
+      held: held === undefined ? null : { leaseExpiresAt: held.expiresAt, draft: summarize(held.record) },
+    };
+  }
+
+  /** SQS's approximate counts: visible messages wait; hidden ones are leased (one of them the caller's). */
+  private async queueCounts(callerHoldsOne: boolean): Promise<QueueCounts> {
+    const { Attributes = {} } = await this.deps.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.deps.reviewQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const hidden = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return {
+      waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inReviewByOthers: Math.max(0, hidden - (callerHoldsOne ? 1 : 0)),
+    };
+  }
+
+  /**
+   * Hands a lease back: the version item first (so whoever receives the message next can lease it), then the
+   * message is made visible now rather than at the lease's end. 409 when the caller no longer holds it.
+   */
+  async release(principal: Principal, token: string): Promise<ReleaseResponse> {
+    requireReviewer(principal);
+    const lease = decodeLease(token);
+    let record: ResultRecord;
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.deps.tableName,
+          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
+          UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt',
+          ConditionExpression: this.liveLeaseCondition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: this.liveLeaseValues(principal, lease.id, this.now()),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      record = ResultRecord.parse(Attributes);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw await this.conflict(lease, 'the lease is no longer held by the caller');
+    }
+    try {
+      await this.deps.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.deps.reviewQueueUrl,
+          ReceiptHandle: lease.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+    } catch (error) {
+      // Released in the table all the same: the message comes back when its visibility ends.
+      this.deps.log.warn('Could not make a released review message visible', {
+        messageId: lease.messageId,
+        error: String(error),
+      });
+    }
+    return { draft: summarize(record) };
+  }
+
+  /** A skipped lease that expired or was decided meanwhile has nothing left to hand back. */
+  private readonly ignoreConflict = (error: unknown) => {
+    if (!(error instanceof ReviewApiError && (error.code === 'conflict' || error.code === 'not_found')))
+      throw error;
+  };
+
+  /**
+   * A message no reviewer can ever use (no valid body, or no result for the version it names) goes to the DLQ
+   * at once, where its alarm fires; leases, which SQS also counts as receives, never send one there.
+   */
+  private async deadLetter(messageId: string, receiptHandle: string, body: string | undefined, why: string) {
+    this.deps.log.error('Review message moved to the DLQ', { messageId, why });
+    if (this.deps.reviewDlqUrl === undefined) return;
+    await this.deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.deps.reviewDlqUrl,
+        MessageBody: body === undefined || body === '' ? '(empty)' : body,
+        MessageGroupId: 'unusable',
+        MessageDeduplicationId: messageId.replace(/[^\w-]/g, '').slice(0, 128) || 'unusable',
+        MessageAttributes: { reason: { DataType: 'String', StringValue: why.slice(0, 1000) } },
+      }),
+    );
+    await this.deleteMessage(receiptHandle, messageId);
   }
 
   /** Restarts the lease from now; 409 when the caller no longer holds it. */
@@ -338,15 +540,57 @@ export class ReviewService {
       history.find((candidate) => candidate.version === ref.version) ??
       (ref.eTag !== undefined && latest?.eTag === ref.eTag ? latest : undefined);
     if (record === undefined) throw new ReviewApiError('not_found', 'no result for this draft version yet');
-    if (record.result === undefined)
-      return { draft: summarize(record), text: null, result: null, claims: [] };
+    const bounded = await this.bounded(record);
+    if (bounded === undefined) return { draft: summarize(record), text: null, result: null, claims: [] };
+    return bounded;
+  }
+
+  /**
+   * The version's text and result within REVIEW_API.responseBudget: a text too large to send becomes a presigned
+   * GET, and when lists were cut and the full result is in `reports/`, a presigned GET of it too. Undefined for a
+   * version without a result (it failed).
+   */
+  private async bounded(
+    record: ResultRecord,
+  ): Promise<(ReportResponse & { result: ModerationResult; totals: ReportTotals }) | undefined> {
+    if (record.result === undefined) return undefined;
     const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
+    const bounded = boundedReport(text, result, REVIEW_API.responseBudget, REVIEW_API.contextChars);
+    const [textUrl, resultUrl] = await Promise.all([
+      bounded.textTooLarge ? this.draftUrl(record) : undefined,
+      bounded.cut && record.reportKey !== undefined
+        ? this.objectUrl(new GetObjectCommand({ Bucket: record.bucket, Key: record.reportKey }))
+        : undefined,
+    ]);
     return {
       draft: summarize(record),
-      text,
-      result,
-      claims: flaggedClaimsInContext(text, result.claims, REVIEW_API.contextChars),
+      text: bounded.text,
+      ...(textUrl !== undefined && { textUrl }),
+      ...(resultUrl !== undefined && { resultUrl }),
+      result: bounded.result,
+      totals: bounded.totals,
+      claims: bounded.claims,
     };
+  }
+
+  /** The version's own bytes: by version id, or on an unversioned bucket by ETag (a later upload gets 412). */
+  private draftUrl(record: ResultRecord): Promise<PresignedGet> {
+    const command = new GetObjectCommand({
+      Bucket: record.bucket,
+      Key: record.key,
+      ...(record.versionId !== undefined ? { VersionId: record.versionId } : { IfMatch: `"${record.eTag}"` }),
+    });
+    return this.objectUrl(command, record.versionId === undefined ? { 'if-match': `"${record.eTag}"` } : {});
+  }
+
+  private async objectUrl(
+    command: GetObjectCommand,
+    headers: Record<string, string> = {},
+  ): Promise<PresignedGet> {
+    const signedAt = signingTime(this.now());
+    const seconds = REVIEW_API.downloadUrlSeconds;
+    const url = await this.presigner.url(command, seconds, signedAt, new Set(Object.keys(headers)));
+    return { url, headers, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() };
   }
 
   /** A version's audit entries, oldest first. */
@@ -434,7 +678,8 @@ export class ReviewService {
         }),
       );
       const bytes = await object.Body?.transformToByteArray();
-      return bytes === undefined ? null : new TextDecoder('utf-8').decode(bytes);
+      // A byte-order mark stays, as the engine keeps it: the result's offsets count it.
+      return bytes === undefined ? null : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     } catch (error) {
       const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
       if (status === 404 || status === 412) return null;
@@ -442,11 +687,18 @@ export class ReviewService {
     }
   }
 
+  /**
+   * The full result. One in `reports/` can hold a hundred thousand claims: its summary is validated here, its
+   * lists only as far as they are sent (every response is validated on the way out), so that reading it costs
+   * a JSON.parse rather than seconds of schema checks.
+   */
   private async readResult(record: ResultRecord): Promise<ModerationResult> {
     if (record.reportKey === undefined) return ModerationResult.parse(record.result);
     const object = await this.deps.s3.send(
       new GetObjectCommand({ Bucket: record.bucket, Key: record.reportKey }),
     );
-    return ModerationResult.parse(JSON.parse((await object.Body?.transformToString()) ?? ''));
+    const stored: unknown = JSON.parse((await object.Body?.transformToString()) ?? '');
+    const lists = ReportLists.parse(stored);
+    return { ...ModerationResult.parse({ ...(stored as object), ...EMPTY_LISTS }), ...lists };
   }
 }
