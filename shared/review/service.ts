@@ -195,7 +195,8 @@ export class ReviewService {
     try {
       review = ReviewMessage.parse(JSON.parse(body ?? ''));
     } catch (error) {
-      await this.deadLetter(messageId, receiptHandle, body, `invalid review message: ${String(error)}`);
+      const why = error instanceof SyntaxError ? 'not JSON' : 'not a review message';
+      await this.deadLetter(messageId, receiptHandle, body, `invalid review message (${why})`);
       return undefined;
     }
     const key: RecordKey = { pk: review.result.pk, sk: review.result.sk };
