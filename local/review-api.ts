@@ -65,6 +65,7 @@ const GROUP = {
 function claimsOf(principal: LocalPrincipal): Record<string, string> {
   return {
     [REVIEW_API.claims.subject]: `local-${principal.name}`,
+    [REVIEW_API.claims.username]: principal.name,
     // API Gateway's JWT authorizer passes the groups array in this form.
     [REVIEW_API.claims.groups]: `[${GROUP[principal.role]}]`,
     ...(principal.publisherId !== undefined && { [REVIEW_API.claims.publisherId]: principal.publisherId }),

@@ -106,7 +106,14 @@ export const REVIEW_API = {
   maxUploadNameChars: 200,
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
-  claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
+  claims: {
+    subject: 'sub',
+    groups: 'cognito:groups',
+    publisherId: 'custom:publisherId',
+    /** What people read for "who decided": the user's e-mail, else the user name (the subject is an id). */
+    email: 'email',
+    username: 'cognito:username',
+  },
   /** Each route's function: one S3 read or a few table calls per request, inside API Gateway's 30 s limit. */
   function: { memoryMiB: 512, timeoutSeconds: 10, logRetentionDays: MODERATE_FUNCTION.logRetentionDays },
   /** The HTTP API stage's default throttling (requests per second, and the burst above it). */

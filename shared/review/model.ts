@@ -13,6 +13,8 @@ export const Principal = z.object({
   role: Role,
   /** A publisher's own id: it reads only drafts under `drafts/<publisherId>/`. */
   publisherId: z.optional(z.string().check(z.minLength(1))),
+  /** How people know the caller (e-mail or user name), for the decision history. */
+  name: z.optional(z.string().check(z.minLength(1))),
 });
 export type Principal = z.infer<typeof Principal>;
 
@@ -154,6 +156,8 @@ export const AuditEntry = z.object({
   auditId: z.string(),
   at: z.iso.datetime(),
   by: z.string(),
+  /** The reviewer's e-mail or user name, for people (`by` is the user pool's subject id). */
+  byName: z.optional(z.string()),
   decision: Decision,
   status: RecordStatus,
   note: z.string(),
@@ -170,7 +174,12 @@ export type DecisionResponse = z.infer<typeof DecisionResponse>;
 export const DraftResponse = z.object({ latest: VersionSummary, history: z.array(VersionSummary) });
 export type DraftResponse = z.infer<typeof DraftResponse>;
 
-export const AuditResponse = z.object({ entries: z.array(AuditEntry) });
+/** An audit entry as the audit route answers it: a publisher reads what was decided, not which reviewer did. */
+export const AuditView = z.extend(z.omit(AuditEntry, { by: true }), { by: z.optional(z.string()) });
+
+export type AuditView = z.infer<typeof AuditView>;
+
+export const AuditResponse = z.object({ entries: z.array(AuditView) });
 export type AuditResponse = z.infer<typeof AuditResponse>;
 
 export const ErrorBody = z.object({

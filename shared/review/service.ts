@@ -116,6 +116,14 @@ export function summarize(record: ResultRecord): VersionSummary {
   };
 }
 
+/** A publisher reads what was decided about its draft, not which reviewer (a user pool subject) decided it. */
+function forCaller(principal: Principal, summary: VersionSummary): VersionSummary {
+  if (principal.role !== 'publisher') return summary;
+  const shown = { ...summary };
+  delete shown.decidedBy;
+  return shown;
+}
+
 /** `DOC#<publisherId>#<documentId>`: publisher ids never contain `#`. */
 function parseDraftPk(pk: string): { publisherId: string; documentId: string } | undefined {
   const match = /^DOC#([^#]+)#(.+)$/s.exec(pk);
@@ -489,6 +497,7 @@ export class ReviewService {
       auditId,
       at,
       by: principal.subject,
+      ...(principal.name !== undefined && { byName: principal.name }),
       decision: request.decision,
       status,
       note: request.note,
@@ -523,7 +532,8 @@ export class ReviewService {
     const history = await this.store.history(draftPk(owner, documentId));
     const [latest] = history;
     if (latest === undefined) throw new ReviewApiError('not_found', 'no such draft');
-    return { latest: summarize(latest), history: history.map(summarize) };
+    const shown = (record: ResultRecord) => forCaller(principal, summarize(record));
+    return { latest: shown(latest), history: history.map(shown) };
   }
 
   /**
@@ -541,9 +551,9 @@ export class ReviewService {
       history.find((candidate) => candidate.version === ref.version) ??
       (ref.eTag !== undefined && latest?.eTag === ref.eTag ? latest : undefined);
     if (record === undefined) throw new ReviewApiError('not_found', 'no result for this draft version yet');
+    const draft = forCaller(principal, summarize(record));
     const bounded = await this.bounded(record);
-    if (bounded === undefined) return { draft: summarize(record), text: null, result: null, claims: [] };
-    return bounded;
+    return bounded === undefined ? { draft, text: null, result: null, claims: [] } : { ...bounded, draft };
   }
 
   /**
@@ -619,7 +629,12 @@ export class ReviewService {
       if (!history.some((record) => record.version === ref.version))
         throw new ReviewApiError('not_found', 'no such draft version');
     }
-    return { entries };
+    return {
+      entries:
+        principal.role === 'publisher'
+          ? entries.map(({ by: _by, byName: _byName, ...entry }) => entry)
+          : entries,
+    };
   }
 
   private readonly liveLeaseCondition =

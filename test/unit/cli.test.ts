@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAIM_CATEGORIES, DraftErrorRecord, ModerationResult } from '../../shared/contract.js';
-import { RECORD_STATUSES } from '../../shared/pipeline/resources.js';
+import { DraftErrorRecord, ModerationResult } from '../../shared/contract.js';
 import { defaultPolicy } from '../../shared/policy/index.js';
 import { CATEGORY_ADVICE } from '../../shared/report/advice.js';
+import { wordingProblems } from '../support/visible-text.js';
 import { run } from '../../cli/main.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -89,20 +89,8 @@ describe('claimscan check', () => {
       path.join(ROOT, 'samples'),
       path.join(ROOT, 'test/fixtures/drafts'),
     ]);
-    const ids = [
-      ...CLAIM_CATEGORIES,
-      ...RECORD_STATUSES,
-      ...defaultPolicy.disclaimers.flatMap((d) => [
-        d.id,
-        ...d.parts.filter((p) => p.id.includes('_')).map((p) => p.id),
-      ]),
-    ];
-    // An id that is also a word ("mechanism") only counts where it stands as a label.
-    for (const id of ids)
-      expect(`${stdout}${stderr}`, id).not.toMatch(
-        new RegExp(id.includes('_') ? `\\b${id}\\b` : `\\b${id}:`),
-      );
-    expect(stdout).not.toMatch(/\(s\)|\b1 (claims|drafts|citations|sentences)\b|\(\+0\)/);
+    expect(stdout).toContain('What to change:');
+    expect(wordingProblems(`${stdout}${stderr}`)).toEqual([]);
   });
 
   it('--version prints the version and `help` the usage, both on stdout', () => {

@@ -1,6 +1,8 @@
 // A draft's text with its flagged claims marked in place. Pure cutting, then DOM from text nodes only.
 import type { Claim } from '../../shared/contract.js';
+import { LEVEL_TITLES } from '../../shared/report/words.js';
 import { h } from './dom.js';
+import { titles } from './titles.js';
 
 export interface Span {
   start: number;
@@ -31,25 +33,40 @@ export function segments<S extends Span>(text: string, spans: readonly S[]): Seg
 export const claimMarkId = (claimId: string) => `mark-${claimId}`;
 export const claimCardId = (claimId: string) => `card-${claimId}`;
 
-/** The draft as text, each claim a focusable <mark> that selects its card. */
-export function highlightedText(
+export type MarkedClaim = Claim & { number: number };
+
+/** A claim's span in the text being marked (the draft's own offsets, or a readable view's). */
+export type MarkSpan = Span & { claim: MarkedClaim };
+
+/**
+ * Appends `text` to `parent`, each span a focusable <mark> that selects its claim. The claim's number shows
+ * before it (CSS, from data-number), so the mark's own text stays exactly the claim's.
+ */
+export function appendMarked(
+  parent: HTMLElement,
   text: string,
-  claims: readonly Claim[],
-  onSelect: (claim: Claim) => void,
-): HTMLElement {
-  const body = h('div', { class: 'draft-text', attrs: { 'aria-label': 'Draft text' } });
-  for (const { text: piece, span: claim } of segments(text, claims)) {
-    if (claim === undefined) {
-      body.append(document.createTextNode(piece));
+  spans: readonly MarkSpan[],
+  onSelect: (claim: MarkedClaim) => void,
+): void {
+  for (const { text: piece, span } of segments(text, spans)) {
+    if (span === undefined) {
+      parent.append(document.createTextNode(piece));
       continue;
     }
-    const label = `${claim.riskLevel} risk: ${claim.categories.join(', ')}`;
-    body.append(
+    const { claim } = span;
+    const categories = claim.categories.map((category) => titles.category(category)).join(', ');
+    parent.append(
       h(
         'mark',
         {
           class: `claim level-${claim.riskLevel}`,
-          attrs: { id: claimMarkId(claim.id), tabindex: '0', title: label, 'data-claim-id': claim.id },
+          attrs: {
+            id: claimMarkId(claim.id),
+            tabindex: '0',
+            title: `Claim ${claim.number}, ${LEVEL_TITLES[claim.riskLevel].toLowerCase()}${categories === '' ? '' : `: ${categories}`}`,
+            'data-claim-id': claim.id,
+            'data-number': String(claim.number),
+          },
           on: {
             click: () => onSelect(claim),
             keydown: (event) => {
@@ -61,5 +78,20 @@ export function highlightedText(
       ),
     );
   }
+}
+
+/** The draft as written (the source), each claim marked at its own offsets. */
+export function highlightedText(
+  text: string,
+  claims: readonly MarkedClaim[],
+  onSelect: (claim: MarkedClaim) => void,
+): HTMLElement {
+  const body = h('div', { class: 'draft-text', attrs: { 'aria-label': 'Draft source' } });
+  appendMarked(
+    body,
+    text,
+    claims.map((claim) => ({ start: claim.start, end: claim.end, claim })),
+    onSelect,
+  );
   return body;
 }
