@@ -38,60 +38,81 @@ export type MarkedClaim = Claim & { number: number };
 /** A claim's span in the text being marked (the draft's own offsets, or a readable view's). */
 export type MarkSpan = Span & { claim: MarkedClaim };
 
-/**
- * Appends `text` to `parent`, each span a focusable <mark> that selects its claim. The claim's number shows
- * before it (CSS, from data-number), so the mark's own text stays exactly the claim's.
- */
+/** A claim's <mark>: focusable, selects its claim; its number shows before it (CSS, from data-number). */
+function markFor(claim: MarkedClaim, piece: string, onSelect: (claim: MarkedClaim) => void): HTMLElement {
+  const categories = claim.categories.map((category) => titles.category(category)).join(', ');
+  return h(
+    'mark',
+    {
+      class: `claim level-${claim.riskLevel}`,
+      attrs: {
+        id: claimMarkId(claim.id),
+        tabindex: '0',
+        title: `Claim ${claim.number}, ${LEVEL_TITLES[claim.riskLevel].toLowerCase()}${categories === '' ? '' : `: ${categories}`}`,
+        'data-claim-id': claim.id,
+        'data-number': String(claim.number),
+      },
+      on: {
+        click: () => onSelect(claim),
+        keydown: (event) => {
+          if (event.key === 'Enter') onSelect(claim);
+        },
+      },
+    },
+    piece,
+  );
+}
+
+/** Appends `text` to `parent`, each span a <mark>; the mark's own text stays exactly the claim's. */
 export function appendMarked(
   parent: HTMLElement,
   text: string,
   spans: readonly MarkSpan[],
   onSelect: (claim: MarkedClaim) => void,
 ): void {
-  for (const { text: piece, span } of segments(text, spans)) {
-    if (span === undefined) {
-      parent.append(document.createTextNode(piece));
-      continue;
-    }
-    const { claim } = span;
-    const categories = claim.categories.map((category) => titles.category(category)).join(', ');
-    parent.append(
-      h(
-        'mark',
-        {
-          class: `claim level-${claim.riskLevel}`,
-          attrs: {
-            id: claimMarkId(claim.id),
-            tabindex: '0',
-            title: `Claim ${claim.number}, ${LEVEL_TITLES[claim.riskLevel].toLowerCase()}${categories === '' ? '' : `: ${categories}`}`,
-            'data-claim-id': claim.id,
-            'data-number': String(claim.number),
-          },
-          on: {
-            click: () => onSelect(claim),
-            keydown: (event) => {
-              if (event.key === 'Enter') onSelect(claim);
-            },
-          },
-        },
-        piece,
-      ),
-    );
-  }
+  for (const { text: piece, span } of segments(text, spans))
+    parent.append(span === undefined ? document.createTextNode(piece) : markFor(span.claim, piece, onSelect));
 }
 
-/** The draft as written (the source), each claim marked at its own offsets. */
+/** Characters per chunk of the source view: the browser lays out and paints only the chunks in view. */
+const CHUNK_CHARS = 16_384;
+
+/**
+ * The draft as written (the source), each claim marked at its own offsets. A long draft is cut into chunks at
+ * line ends (a mark never straddles two), each laid out only when scrolled into view: 5 MB stays usable.
+ */
 export function highlightedText(
   text: string,
   claims: readonly MarkedClaim[],
   onSelect: (claim: MarkedClaim) => void,
 ): HTMLElement {
   const body = h('div', { class: 'draft-text', attrs: { 'aria-label': 'Draft source' } });
-  appendMarked(
-    body,
-    text,
-    claims.map((claim) => ({ start: claim.start, end: claim.end, claim })),
-    onSelect,
-  );
+  let chunk = h('div', { class: 'text-chunk' });
+  let size = 0;
+  const next = () => {
+    body.append(chunk);
+    chunk = h('div', { class: 'text-chunk' });
+    size = 0;
+  };
+  const spans = claims.map((claim) => ({ start: claim.start, end: claim.end, claim }));
+  for (const { text: piece, span } of segments(text, spans)) {
+    if (span !== undefined) {
+      chunk.append(markFor(span.claim, piece, onSelect));
+      size += piece.length;
+      continue;
+    }
+    let rest = piece;
+    for (;;) {
+      const lineEnd =
+        size + rest.length > CHUNK_CHARS ? rest.indexOf('\n', Math.max(0, CHUNK_CHARS - size)) : -1;
+      if (lineEnd < 0) break;
+      chunk.append(document.createTextNode(rest.slice(0, lineEnd + 1)));
+      rest = rest.slice(lineEnd + 1);
+      next();
+    }
+    chunk.append(document.createTextNode(rest));
+    size += rest.length;
+  }
+  body.append(chunk);
   return body;
 }

@@ -195,7 +195,7 @@ export function reportView(report: ReportResponse, options: ReportViewOptions): 
         { class: 'pane side-pane' },
         h('h2', null, 'What to fix'),
         fixes(result, totals),
-        h('h2', null, `Risky claims (${flagged})`),
+        h('h2', null, `Risky claims (${flagged.toLocaleString('en-US')})`),
         moreClaims(claims.length, totals),
         claims.length === 0
           ? h('p', { class: 'ok' }, 'No risky claims.')

@@ -344,7 +344,7 @@ function reviewPage({ api, root }: PageContext) {
           h(
             'h2',
             null,
-            `Flagged claims (${flagged})`,
+            `Flagged claims (${flagged.toLocaleString('en-US')})`,
             ' ',
             h('span', { class: 'hint' }, h('kbd', null, 'J'), h('kbd', null, 'K')),
           ),
