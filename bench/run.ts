@@ -1,5 +1,6 @@
 // Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, the
-// local pipeline end to end (bench/e2e.ts) and the dashboard's API (bench/dashboard.ts). Writes bench/results.json
+// local pipeline end to end (bench/e2e.ts), the dashboard's API (bench/dashboard.ts) and the review API's
+// answers for the largest drafts (bench/review-responses.ts). Writes bench/results.json
 // and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash (an end-to-end or
 // dashboard run that fails counts as one, after the results of the other sections are written).
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
 import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
+import type { ReviewResponsesResult } from './review-responses.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -750,6 +752,15 @@ async function main(): Promise<void> {
     dashboard = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 
+  // 7. The review API's answers for the largest drafts (bench/review-responses.ts), against Lambda's 6 MB limit.
+  const { measureReviewResponses, reviewResponseLines } = await import('./review-responses.js');
+  let reviewResponses: ReviewResponsesResult | { error: string };
+  try {
+    reviewResponses = await measureReviewResponses(ROOT);
+  } catch (error) {
+    reviewResponses = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -764,6 +775,7 @@ async function main(): Promise<void> {
     bundle,
     e2e,
     dashboard,
+    reviewResponses,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -832,6 +844,7 @@ async function main(): Promise<void> {
 
   lines.push('', 'End to end (local pipeline: S3 -> SQS -> function -> DynamoDB)', ...e2eLines(e2e));
   lines.push('', 'Dashboard API (local review API on dynalite)', ...dashboardLines(dashboard));
+  lines.push('', 'Review API answers for the largest drafts', ...reviewResponseLines(reviewResponses));
 
   const failures = [
     ...Object.entries(perFormat)
@@ -847,6 +860,9 @@ async function main(): Promise<void> {
       .map((result) => `adversarial growth: ${result.name} (${result.format}), ratio ${result.ratio}`),
     ...(bundle.pass.kb ? [] : ['bundle size']),
     ...(bundle.pass.importMs ? [] : ['bundle import time']),
+    ...('error' in reviewResponses
+      ? []
+      : reviewResponses.drafts.filter((d) => !d.pass).map((d) => `review answers over 6 MB: ${d.draft}`)),
   ];
   lines.push('');
   lines.push(failures.length === 0 ? 'All targets met.' : `Targets missed (${failures.length}):`);
@@ -862,6 +878,10 @@ async function main(): Promise<void> {
   }
   if ('error' in dashboard) {
     console.error('bench: the dashboard run failed (results of the other sections were written)');
+    process.exitCode = 1;
+  }
+  if ('error' in reviewResponses) {
+    console.error('bench: the review answers run failed (results of the other sections were written)');
     process.exitCode = 1;
   }
 }

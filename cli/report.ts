@@ -1,6 +1,6 @@
 import type { Claim, DraftErrorRecord, ModerationResult } from '../shared/contract.js';
 import { isFlagged } from '../shared/contract.js';
-import type { ReportTotals } from '../shared/report/advice.js';
+import type { ReportTotals } from '../shared/report/digest.js';
 import {
   claimAdvice,
   factorLine,

@@ -1,6 +1,7 @@
 // What a publisher should change, and why a draft scored what it did: one source for the pages and the CLI.
 // Pure; it reads a result (possibly cut down by the review API, hence the totals) and never the engine.
 import type { Claim, ClaimCategory, Factor, ModerationResult } from '../contract.js';
+import type { ReportTotals } from './digest.js';
 import { isFlagged } from '../contract.js';
 import type { Titles } from './words.js';
 import { capitalise, isAre, listing, plural, readable } from './words.js';
@@ -47,13 +48,6 @@ export const factorLine = (factor: Factor, titles: Titles) =>
 export function flaggedNumbers(claims: readonly Claim[]): Map<string, number> {
   const flagged = claims.filter(isFlagged).sort((a, b) => a.start - b.start || a.end - b.end);
   return new Map(flagged.map((claim, index) => [claim.id, index + 1]));
-}
-
-/** Counts over the whole result, kept when the review API sends only part of its lists. */
-export interface ReportTotals {
-  claims: { high: number; medium: number; low: number };
-  citations: { all: number; unsupported: number };
-  references: number;
 }
 
 export function totalsOf(

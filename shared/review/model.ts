@@ -1,6 +1,7 @@
 // The review API's request and response bodies. Every body in and out is validated against these.
 import * as z from '../zod.js';
 import { Claim, ModerationResult } from '../contract.js';
+import { ReportTotals } from '../report/digest.js';
 import { MAX_DRAFT_BYTES, RecordStatus, REVIEW_API } from '../pipeline/resources.js';
 
 export const ROLES = ['reviewer', 'viewer', 'publisher'] as const;
@@ -73,14 +74,6 @@ export const ClaimInContext = z.extend(Claim, {
 export type ClaimInContext = z.infer<typeof ClaimInContext>;
 
 const count = z.number().check(z.int(), z.nonnegative());
-
-/** Counts over the whole result: a response may carry only part of its lists (see `resultUrl`). */
-export const ReportTotals = z.object({
-  claims: z.object({ high: count, medium: count, low: count }),
-  citations: z.object({ all: count, unsupported: count }),
-  references: count,
-});
-export type ReportTotals = z.infer<typeof ReportTotals>;
 
 /** A short-lived presigned GET on the bucket: send exactly `headers` with it. */
 export const PresignedGet = z.object({

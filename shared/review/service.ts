@@ -15,12 +15,12 @@ import {
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Citation, Claim, Reference } from '../contract.js';
 import { ModerationResult } from '../contract.js';
 import { StatsCounters } from '../dashboard/store.js';
 import {
   auditSk,
   auditSkPrefix,
+  digestKey,
   draftPk,
   ResultRecord,
   ReviewMessage,
@@ -29,10 +29,11 @@ import {
 import type { RecordStatus } from '../pipeline/resources.js';
 import { REVIEW_API, TABLE } from '../pipeline/resources.js';
 import type { RecordKey } from '../pipeline/store.js';
-import * as z from '../zod.js';
 import { ResultsStore } from '../pipeline/store.js';
 import { readablePublisher, requireReviewer } from './auth.js';
 import { boundedReport } from './bounded.js';
+import type { ReportTotals } from '../report/digest.js';
+import { ReviewDigest, reviewDigest } from '../report/digest.js';
 import { ReviewApiError } from './errors.js';
 import type { LeaseToken } from './lease.js';
 import { decodeLease, encodeLease } from './lease.js';
@@ -51,7 +52,6 @@ import type {
   QueueResponse,
   ReleaseResponse,
   ReportResponse,
-  ReportTotals,
   VersionSummary,
 } from './model.js';
 import { AuditEntry as AuditEntrySchema, DECISION_STATUS } from './model.js';
@@ -85,12 +85,6 @@ export interface VersionRef {
 
 const PENDING: RecordStatus = 'pending_review';
 const EMPTY_LISTS = { claims: [], citations: [], references: [] };
-/** A stored report's lists, checked only for being lists of objects (see readResult). */
-const ReportLists = z.object({
-  claims: z.array(z.custom<Claim>((item) => typeof item === 'object' && item !== null)),
-  citations: z.array(z.custom<Citation>((item) => typeof item === 'object' && item !== null)),
-  references: z.array(z.custom<Reference>((item) => typeof item === 'object' && item !== null)),
-});
 const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
 
 const isConditionFailure = (error: unknown) =>
@@ -565,8 +559,11 @@ export class ReviewService {
     record: ResultRecord,
   ): Promise<(ReportResponse & { result: ModerationResult; totals: ReportTotals }) | undefined> {
     if (record.result === undefined) return undefined;
-    const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
-    const bounded = boundedReport(text, result, REVIEW_API.responseBudget, REVIEW_API.contextChars);
+    const [text, { summary, digest }] = await Promise.all([
+      this.readDraftText(record),
+      this.readDigest(record),
+    ]);
+    const bounded = boundedReport(text, summary, digest, REVIEW_API.responseBudget, REVIEW_API.contextChars);
     const [textUrl, resultUrl] = await Promise.all([
       bounded.textTooLarge ? this.draftUrl(record) : undefined,
       bounded.cut && record.reportKey !== undefined
@@ -704,17 +701,32 @@ export class ReviewService {
   }
 
   /**
-   * The full result. One in `reports/` can hold a hundred thousand claims: its summary is validated here, its
-   * lists only as far as they are sent (every response is validated on the way out), so that reading it costs
-   * a JSON.parse rather than seconds of schema checks.
+   * The result's summary and its digest (shared/report/digest.ts). A result in `reports/` can hold a hundred
+   * thousand claims: its digest, written beside it, is read instead (the full report only for a result stored
+   * before digests were); one in the item is small and digested here.
    */
-  private async readResult(record: ResultRecord): Promise<ModerationResult> {
-    if (record.reportKey === undefined) return ModerationResult.parse(record.result);
-    const object = await this.deps.s3.send(
-      new GetObjectCommand({ Bucket: record.bucket, Key: record.reportKey }),
-    );
-    const stored: unknown = JSON.parse((await object.Body?.transformToString()) ?? '');
-    const lists = ReportLists.parse(stored);
-    return { ...ModerationResult.parse({ ...(stored as object), ...EMPTY_LISTS }), ...lists };
+  private async readDigest(
+    record: ResultRecord,
+  ): Promise<{ summary: ModerationResult; digest: ReviewDigest }> {
+    if (record.reportKey === undefined) {
+      const result = ModerationResult.parse(record.result);
+      return { summary: result, digest: reviewDigest(result, REVIEW_API.responseBudget) };
+    }
+    const summary = ModerationResult.parse({ ...record.result, ...EMPTY_LISTS });
+    const stored = await this.readJson(record.bucket, digestKey(record.reportKey));
+    if (stored !== undefined) return { summary, digest: ReviewDigest.parse(stored) };
+    const full = ModerationResult.parse(await this.readJson(record.bucket, record.reportKey));
+    return { summary, digest: reviewDigest(full, REVIEW_API.responseBudget) };
+  }
+
+  /** An object's JSON, or undefined when there is no such object. */
+  private async readJson(bucket: string, key: string): Promise<unknown> {
+    try {
+      const object = await this.deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return JSON.parse((await object.Body?.transformToString()) ?? '');
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+      throw error;
+    }
   }
 }

@@ -2,6 +2,7 @@
 // review API stays under Lambda's 6 MB response limit: the text comes as a presigned GET, the claims cut to
 // the riskiest with the totals, and the full result is a presigned GET away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDenseDraft } from '../../bench/large-drafts.js';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { ModerationResult } from '../../shared/contract.js';
 import { MAX_DRAFT_BYTES } from '../../shared/pipeline/resources.js';
@@ -13,24 +14,6 @@ import { drainReviewQueue, history, publisher, startApi, until, upload } from '.
 const PUB = publisher('large');
 const DOC = 'claim-dense.txt';
 const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
-
-/** Short risky sentences, a paragraph every eight: tens of thousands of flagged claims in 5 MB. */
-function claimDenseDraft(): string {
-  const sentences = [
-    'Magnesium cures depression and anxiety in most adults.',
-    'Take 800 mg of our magnesium daily to reverse insomnia.',
-    'Studies show it boosts the effect of SSRIs by 40%.',
-    'It is completely safe for children and pregnant women.',
-  ];
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; size < MAX_DRAFT_BYTES - 200; i++) {
-    const part = `${sentences[i % sentences.length]}${i % 8 === 7 ? '\n\n' : ' '}`;
-    parts.push(part);
-    size += part.length;
-  }
-  return parts.join('');
-}
 
 describe('a 5 MB claim-dense flagged draft', () => {
   let api: ReviewApiServer;

@@ -1,7 +1,7 @@
 // A moderation result's findings as DOM: claim cards, what to fix, disclaimers, citations. Shared by the review,
 // publisher and draft pages; the words come from shared/report/ (as the CLI's), all text goes in as text nodes.
 import type { Claim, DisclaimerResult, ModerationResult } from '../../shared/contract.js';
-import type { ReportTotals } from '../../shared/report/advice.js';
+import type { ReportTotals } from '../../shared/report/digest.js';
 import { claimAdvice, factorLine, fixList, shownFactors } from '../../shared/report/advice.js';
 import { LEVEL_TITLES, listing, plural, readable } from '../../shared/report/words.js';
 import { badge, h } from './dom.js';

@@ -1,7 +1,13 @@
 // Issue 11: what next and the report route send is bounded whatever the draft; a small draft goes whole.
 import { describe, expect, it } from 'vitest';
 import type { Citation, Claim, ModerationResult } from '../../../shared/contract.js';
+import { reviewDigest } from '../../../shared/report/digest.js';
+import type { ResponseBudget } from '../../../shared/review/bounded.js';
 import { boundedReport } from '../../../shared/review/bounded.js';
+
+/** As the review service answers: the digest of the result, then the answer from it. */
+const answer = (text: string | null, result: ModerationResult, budget: ResponseBudget, chars: number) =>
+  boundedReport(text, result, reviewDigest(result, budget), budget, chars);
 
 const claim = (
   id: string,
@@ -42,7 +48,7 @@ describe('bounded report', () => {
   it('sends a small draft whole: the text, every claim, and the flagged ones numbered in reading order', () => {
     const text = 'aaaa BBBB cccc DDDD';
     const full = result([claim('c3', 15, 19, 'high'), claim('c2', 5, 9, 'medium'), claim('c1', 0, 4, 'low')]);
-    const bounded = boundedReport(text, full, roomy, 3);
+    const bounded = answer(text, full, roomy, 3);
     expect(bounded).toMatchObject({ text, textTooLarge: false, cut: false, result: full });
     expect(bounded.claims.map((c) => [c.id, c.number, c.context])).toEqual([
       ['c2', 1, { before: 'aa ', text: 'BBBB', after: ' cc' }],
@@ -67,7 +73,7 @@ describe('bounded report', () => {
       matchedReference: i % 2 === 0 ? 'ref-1' : null,
     }));
     const budget = { textBytes: 1_000, claimBytes: 50_000, listBytes: 20_000 };
-    const bounded = boundedReport('x'.repeat(20_000), result(claims, citations), budget, 10);
+    const bounded = answer('x'.repeat(20_000), result(claims, citations), budget, 10);
     expect(bounded.cut).toBe(true);
     expect(bounded.text).toBeNull();
     expect(bounded.textTooLarge).toBe(true);
