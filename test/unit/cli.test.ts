@@ -83,6 +83,31 @@ describe('claimscan check', () => {
     expect(stdout).toContain('What to change:');
   });
 
+  /** Each risky claim in the human report is at a line:column of the file, with that line (or a window of it). */
+  function expectLocated(file: string) {
+    const { stdout } = cli(['check', file]);
+    const lines = fs.readFileSync(file, 'utf8').split(/\r\n|\n|\r/);
+    const located = [...stdout.matchAll(/^ {2}Claim \d+ .* line (\d+):(\d+) .*\n {4}(\d+) \| (.*)$/gm)];
+    expect(located.length).toBeGreaterThan(2);
+    for (const [, line, column, shownLine, shown] of located) {
+      expect(shownLine).toBe(line);
+      const text = lines[Number(line) - 1] ?? '';
+      expect(Number(column)).toBeLessThanOrEqual(text.length);
+      expect(text.replace(/\s+/g, ' ')).toContain(shown?.replace(/^…|…$/g, '').trim() ?? '');
+    }
+    expect(stdout.match(/What to change:/g)?.length).toBe(located.length);
+  }
+
+  it('shows each risky claim of a Markdown fixture at its line:column, with its line and what to change', () => {
+    expectLocated(path.join(ROOT, 'test/fixtures/drafts/beat-depression-listicle.md'));
+  });
+
+  // The seed article is handed to the project, not part of it: read where it is, never copied in.
+  const SEED = '/work/shared/seed/magnesium-glycinate-antidepressants.txt';
+  if (!fs.existsSync(SEED))
+    console.warn(`Skipping the seed article's CLI report: no ${SEED} on this machine.`);
+  it.skipIf(!fs.existsSync(SEED))('does the same for the seed article', () => expectLocated(SEED));
+
   it('names no internal id and writes plurals right in the human report', () => {
     const { stdout, stderr } = cli([
       'check',
