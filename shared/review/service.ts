@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModerationResult } from '../contract.js';
 import { StatsCounters } from '../dashboard/store.js';
@@ -204,29 +205,20 @@ export class ReviewService {
     const key: RecordKey = { pk: review.result.pk, sk: review.result.sk };
     const leaseId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.leaseSeconds * 1000).toISOString();
-    let record: ResultRecord;
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk },
-          UpdateExpression: 'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires',
-          ConditionExpression:
-            'attribute_exists(#pk) AND #status = :pending AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt <= :now)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':id': leaseId,
-            ':holder': principal.subject,
-            ':expires': expiresAt,
-            ':pending': PENDING,
-            ':now': now.toISOString(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      record = ResultRecord.parse(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const record = await this.updateVersion(key, {
+      UpdateExpression: 'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires',
+      ConditionExpression:
+        'attribute_exists(#pk) AND #status = :pending AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt <= :now)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':id': leaseId,
+        ':holder': principal.subject,
+        ':expires': expiresAt,
+        ':pending': PENDING,
+        ':now': now.toISOString(),
+      },
+    });
+    if (record === undefined) {
       const current = await this.store.get(key);
       if (current === undefined) {
         await this.deadLetter(messageId, receiptHandle, body, 'no result for the version it names');
@@ -341,24 +333,13 @@ export class ReviewService {
   async release(principal: Principal, token: string): Promise<ReleaseResponse> {
     requireReviewer(principal);
     const lease = decodeLease(token);
-    let record: ResultRecord;
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
-          UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt',
-          ConditionExpression: this.liveLeaseCondition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: this.liveLeaseValues(principal, lease.id, this.now()),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      record = ResultRecord.parse(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw await this.conflict(lease, 'the lease is no longer held by the caller');
-    }
+    const record = await this.updateVersion(lease, {
+      UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: this.liveLeaseValues(principal, lease.id, this.now()),
+    });
+    if (record === undefined) throw await this.conflict(lease, 'the lease is no longer held by the caller');
     try {
       await this.deps.sqs.send(
         new ChangeMessageVisibilityCommand({
@@ -408,24 +389,13 @@ export class ReviewService {
     const lease = decodeLease(token);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.deps.leaseSeconds * 1000).toISOString();
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
-          UpdateExpression: 'SET leaseExpiresAt = :expires',
-          ConditionExpression: this.liveLeaseCondition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...this.liveLeaseValues(principal, lease.id, now),
-            ':expires': expiresAt,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw await this.conflict(lease, 'the lease is no longer held by the caller');
-    }
+    const extended = await this.updateVersion(lease, {
+      UpdateExpression: 'SET leaseExpiresAt = :expires',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ...this.liveLeaseValues(principal, lease.id, now), ':expires': expiresAt },
+    });
+    if (extended === undefined) throw await this.conflict(lease, 'the lease is no longer held by the caller');
     await this.deps.sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.deps.reviewQueueUrl,
@@ -454,35 +424,25 @@ export class ReviewService {
     const now = this.now();
     const at = now.toISOString();
     const status = DECISION_STATUS[request.decision];
-    let record: ResultRecord;
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
-          UpdateExpression:
-            'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt',
-          ConditionExpression: this.liveLeaseCondition,
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#byStatusPk': TABLE.indexes.byStatus.partitionKey,
-          },
-          ExpressionAttributeValues: {
-            ...this.liveLeaseValues(principal, lease.id, now),
-            ':status': status,
-            ':statusPk': statusPk(status),
-            ':by': principal.subject,
-            ':at': at,
-            ':note': request.note,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      record = ResultRecord.parse(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const record = await this.updateVersion(lease, {
+      UpdateExpression:
+        'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#byStatusPk': TABLE.indexes.byStatus.partitionKey,
+      },
+      ExpressionAttributeValues: {
+        ...this.liveLeaseValues(principal, lease.id, now),
+        ':status': status,
+        ':statusPk': statusPk(status),
+        ':by': principal.subject,
+        ':at': at,
+        ':note': request.note,
+      },
+    });
+    if (record === undefined)
       throw await this.conflict(lease, 'the version is not pending review under this lease');
-    }
     const auditId = randomUUID();
     const entry: AuditEntry = AuditEntrySchema.parse({
       publisherId: record.publisherId,
@@ -632,6 +592,30 @@ export class ReviewService {
           ? entries.map(({ by: _by, byName: _byName, ...entry }) => entry)
           : entries,
     };
+  }
+
+  /** One conditional UpdateItem on a version item: the item as it now is, or undefined when the condition failed. */
+  private async updateVersion(
+    key: RecordKey,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<ResultRecord | undefined> {
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.deps.tableName,
+          Key: { [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk },
+          ReturnValues: 'ALL_NEW',
+          ...update,
+        }),
+      );
+      return ResultRecord.parse(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   private readonly liveLeaseCondition =

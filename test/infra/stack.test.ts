@@ -578,24 +578,16 @@ describe('review API', () => {
     });
   });
 
-  it('gives only the upload function the bucket name, for its presigned URLs', () => {
-    const withBucket = Object.values(dev.template.findResources('AWS::Lambda::Function'))
-      .filter((fn) => fn.Properties.Environment?.Variables?.[ENV.bucketName] !== undefined)
+  // The upload function presigns PUTs into the bucket; next moves a message no reviewer can use to the DLQ.
+  it.each([
+    ['the bucket name', ENV.bucketName, 'upload', () => ({ Ref: draftsBucketId(dev.template) })],
+    ['the review DLQ', ENV.reviewDlqUrl, 'next', () => ({ Ref: queueId(dev.template, names.reviewDlq) })],
+  ] as const)('gives only one function %s', (_what, variable, route, value) => {
+    const given = Object.values(dev.template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties.Environment?.Variables?.[variable] !== undefined)
       .map((fn) => fn.Properties as { FunctionName: string; Environment: { Variables: object } });
-    expect(withBucket.map((fn) => fn.FunctionName)).toEqual([functionName('upload')]);
-    expect(withBucket[0]?.Environment.Variables).toMatchObject({
-      [ENV.bucketName]: { Ref: draftsBucketId(dev.template) },
-    });
-  });
-
-  it('gives only the next function the review DLQ, where it moves a message no reviewer can use', () => {
-    const withDlq = Object.values(dev.template.findResources('AWS::Lambda::Function'))
-      .filter((fn) => fn.Properties.Environment?.Variables?.[ENV.reviewDlqUrl] !== undefined)
-      .map((fn) => fn.Properties as { FunctionName: string; Environment: { Variables: object } });
-    expect(withDlq.map((fn) => fn.FunctionName)).toEqual([functionName('next')]);
-    expect(withDlq[0]?.Environment.Variables).toMatchObject({
-      [ENV.reviewDlqUrl]: { Ref: queueId(dev.template, names.reviewDlq) },
-    });
+    expect(given.map((fn) => fn.FunctionName)).toEqual([functionName(route)]);
+    expect(given[0]?.Environment.Variables).toMatchObject({ [variable]: value() });
   });
 
   it.each(routes)('runs %s on the newest Node.js runtime, on ARM64, with its own log group', (route) => {

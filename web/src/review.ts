@@ -41,7 +41,7 @@ const DECISIONS: Array<{ decision: Decision; label: string; key: string; tone: s
 /** How often the queue's counts are refreshed while the page is open. */
 const QUEUE_REFRESH_MS = 30_000;
 
-export const queueLine = (queue: QueueCounts) =>
+const queueLine = (queue: QueueCounts) =>
   `${plural(queue.waiting, 'draft')} waiting · ${queue.inReviewByOthers} in review by others`;
 
 function reviewPage({ api, root }: PageContext) {
