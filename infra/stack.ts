@@ -384,7 +384,7 @@ export class PipelineStack extends Stack {
     //   reports/* (an overflowed result); sqs:ChangeMessageVisibility (a skipped lease handed back),
     //   sqs:GetQueueAttributes (the counts it answers with), sqs:SendMessage on the review DLQ (a message no
     //   reviewer can use).
-    // - queue: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
+    // - counts: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
     // - release: as extend (the lease removed, the message made visible).
     // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
@@ -460,7 +460,7 @@ export class PipelineStack extends Stack {
         ],
         environment: { [ENV.reviewDlqUrl]: reviewDlq.queueUrl },
       },
-      queue: {
+      counts: {
         description: "Counts the review queue and finds the reviewer's own lease",
         statements: [reviewQueueAccess('GetQueueAttributes'), tableAccess('GetItem')],
       },

@@ -41,7 +41,8 @@ function route<const Method extends 'GET' | 'POST', const Template extends strin
 
 export const ROUTES = {
   next: route('POST', '/reviews/next'),
-  queue: route('GET', '/reviews/queue'),
+  // Not `queue`: the stack names each route's function `Review<Route>`, and `ReviewQueue` is the queue itself.
+  counts: route('GET', '/reviews/queue'),
   extend: route('POST', '/reviews/{leaseId}/extend'),
   release: route('POST', '/reviews/{leaseId}/release'),
   decision: route('POST', '/drafts/{documentId}/versions/{version}/decision'),
@@ -84,10 +85,10 @@ export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: Revi
       },
       log,
     ),
-  queue: ({ review: service }, log) =>
+  counts: ({ review: service }, log) =>
     createRoute(
       {
-        path: ROUTES.queue.path,
+        path: ROUTES.counts.path,
         response: QueueResponse,
         handle: ({ principal }) => service.queue(principal),
       },

@@ -62,6 +62,7 @@ let prod: Synthesized;
 const LOCAL_PAGE_URL = 'http://localhost:5173/review.html';
 const names = resourceNames('dev');
 
+// Two stages, each bundling every function: minutes on a loaded 2-core machine, beyond the 60 s default.
 beforeAll(() => {
   dev = synth({ stage: 'dev' });
   prod = synth({
@@ -70,7 +71,7 @@ beforeAll(() => {
     alarmEmail: 'ops@example.com',
     reviewPageUrl: LOCAL_PAGE_URL,
   });
-});
+}, 300_000);
 
 const logicalId = (template: Template, type: string, props: Record<string, unknown>) => {
   const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
@@ -83,7 +84,8 @@ const draftsBucketId = (template: Template) =>
   logicalId(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
 
 describe('stage and names', () => {
-  it('comes from CDK context, dev by default', () => {
+  // It builds (and bundles) a third app: as long as a synth in beforeAll.
+  it('comes from CDK context, dev by default', { timeout: 150_000 }, () => {
     expect(dev.stack.stackName).toBe('claimscan-dev');
     expect(createPipelineApp(CDK_JSON.context).stack.stackName).toBe('claimscan-dev');
     expect(prod.stack.stackName).toBe('acme-prod');
@@ -634,7 +636,7 @@ describe('review API', () => {
       // Only to move a message no reviewer can use: a lease never dead-letters a draft.
       { Action: 'sqs:SendMessage', Resource: reviewDlqArn },
     ],
-    queue: [
+    counts: [
       { Action: 'sqs:GetQueueAttributes', Resource: reviewQueueArn },
       { Action: 'dynamodb:GetItem', Resource: tableArn },
     ],
