@@ -1,8 +1,9 @@
 // Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, the
-// local pipeline end to end (bench/e2e.ts), the dashboard's API (bench/dashboard.ts) and the moderate function's
-// sizing (bench/sizing.ts). Writes bench/results.json and prints a summary. Exits 0 when a target is missed
-// (results.json says so), 1 on a crash (an end-to-end, dashboard or sizing run that fails counts as one, after
-// the results of the other sections are written).
+// local pipeline end to end (bench/e2e.ts), the dashboard's API (bench/dashboard.ts), the moderate function's
+// sizing (bench/sizing.ts) and the review API's answers for the largest drafts (bench/review-responses.ts).
+// Writes bench/results.json and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on
+// a crash (an end-to-end, dashboard, sizing or review-answers run that fails counts as one, after the results
+// of the other sections are written).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -21,6 +22,7 @@ import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
 import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
+import type { ReviewResponsesResult } from './review-responses.js';
 import type { SizingResult } from './sizing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -761,6 +763,15 @@ async function main(): Promise<void> {
     sizing = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 
+  // 8. The review API's answers for the largest drafts (bench/review-responses.ts), against Lambda's 6 MB limit.
+  const { measureReviewResponses, reviewResponseLines } = await import('./review-responses.js');
+  let reviewResponses: ReviewResponsesResult | { error: string };
+  try {
+    reviewResponses = await measureReviewResponses(ROOT);
+  } catch (error) {
+    reviewResponses = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -776,6 +787,7 @@ async function main(): Promise<void> {
     e2e,
     dashboard,
     sizing,
+    reviewResponses,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -849,6 +861,7 @@ async function main(): Promise<void> {
     'Sizing: worst-case draft (one core, fresh process) and near-limit drafts',
     ...sizingLines(sizing),
   );
+  lines.push('', 'Review API answers for the largest drafts', ...reviewResponseLines(reviewResponses));
 
   const failures = [
     ...Object.entries(perFormat)
@@ -869,6 +882,9 @@ async function main(): Promise<void> {
     (sizing.nearLimitBurst.processed === sizing.nearLimitBurst.drafts && sizing.nearLimitBurst.timeouts === 0)
       ? []
       : ['near-limit drafts: not all processed within the timeout']),
+    ...('error' in reviewResponses
+      ? []
+      : reviewResponses.drafts.filter((d) => !d.pass).map((d) => `review answers over 6 MB: ${d.draft}`)),
   ];
   lines.push('');
   lines.push(failures.length === 0 ? 'All targets met.' : `Targets missed (${failures.length}):`);
@@ -888,6 +904,10 @@ async function main(): Promise<void> {
   }
   if ('error' in dashboard) {
     console.error('bench: the dashboard run failed (results of the other sections were written)');
+    process.exitCode = 1;
+  }
+  if ('error' in reviewResponses) {
+    console.error('bench: the review answers run failed (results of the other sections were written)');
     process.exitCode = 1;
   }
 }

@@ -362,11 +362,12 @@ export class PipelineStack extends Stack {
       ...(props.reviewPageUrls ?? []),
     ];
     const pageOrigins = [web.origin, ...(props.reviewPageUrls ?? []).map((url) => new URL(url).origin)];
-    // The publisher page uploads drafts with a presigned PUT; x-amz-* covers the SDK's checksum headers.
+    // The publisher page uploads drafts with a presigned PUT; x-amz-* covers the SDK's checksum headers. The
+    // pages fetch a draft's text too large for the API's answer with a presigned GET.
     bucket.addCorsRule({
       allowedOrigins: pageOrigins,
-      allowedMethods: [s3.HttpMethods.PUT],
-      allowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+      allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+      allowedHeaders: ['content-type', 'content-length', 'if-match', 'x-amz-*'],
       exposedHeaders: ['ETag', 'x-amz-version-id'],
       maxAge: 3600,
     });
@@ -410,11 +411,16 @@ export class PipelineStack extends Stack {
     });
 
     // One function per route (functions/review-<route>.ts). What each calls, from shared/review/service.ts:
-    // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease) and GetItem (on a lost
-    //   condition), sqs:DeleteMessage (a message whose version is already decided); s3:GetObject and
-    //   GetObjectVersion on drafts/* (the draft's text) with s3:ListBucket (so a deleted draft is a 404),
-    //   s3:GetObject on reports/* (an overflowed result).
+    // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease, and the reviewer's pointer to
+    //   it) and GetItem (the pointer, a lost condition), sqs:DeleteMessage (a message whose version is already
+    //   decided); s3:GetObject and GetObjectVersion on drafts/* (the draft's text, also signed into a presigned
+    //   GET when it is too large to send) with s3:ListBucket (so a deleted draft is a 404), s3:GetObject on
+    //   reports/* (an overflowed result); sqs:ChangeMessageVisibility (a skipped lease handed back),
+    //   sqs:GetQueueAttributes (the counts it answers with), sqs:SendMessage on the review DLQ (a message no
+    //   reviewer can use).
+    // - counts: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
+    // - release: as extend (the lease removed, the message made visible).
     // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
     //   sqs:DeleteMessage.
     // - draft: dynamodb:Query (the draft's history).
@@ -468,17 +474,36 @@ export class PipelineStack extends Stack {
       { description: string; statements: iam.PolicyStatement[]; environment?: Record<string, string> }
     > = {
       next: {
-        description: 'Leases the next flagged draft to a reviewer',
+        description: "Leases the next flagged draft to a reviewer, or resumes the reviewer's own",
         statements: [
-          reviewQueueAccess('ReceiveMessage', 'DeleteMessage'),
+          reviewQueueAccess(
+            'ReceiveMessage',
+            'DeleteMessage',
+            'ChangeMessageVisibility',
+            'GetQueueAttributes',
+          ),
           tableAccess('GetItem', 'UpdateItem'),
           readDrafts,
           listDraftKeys,
           readReports,
+          new iam.PolicyStatement({
+            sid: 'ReviewDlq',
+            actions: ['sqs:SendMessage'],
+            resources: [reviewDlq.queueArn],
+          }),
         ],
+        environment: { [ENV.reviewDlqUrl]: reviewDlq.queueUrl },
+      },
+      counts: {
+        description: "Counts the review queue and finds the reviewer's own lease",
+        statements: [reviewQueueAccess('GetQueueAttributes'), tableAccess('GetItem')],
       },
       extend: {
         description: "Restarts a reviewer's lease",
+        statements: [reviewQueueAccess('ChangeMessageVisibility'), tableAccess('GetItem', 'UpdateItem')],
+      },
+      release: {
+        description: "Hands a reviewer's lease back to the queue",
         statements: [reviewQueueAccess('ChangeMessageVisibility'), tableAccess('GetItem', 'UpdateItem')],
       },
       decision: {
@@ -759,15 +784,18 @@ export class PipelineStack extends Stack {
       created.addOkAction(new SnsAction(alarmTopic));
       return created;
     };
-    const dlqAlarm = (id: string, queue: sqs.Queue, what: string, maxReceiveCount: number) =>
-      alarm(
-        id,
-        `${what} messages failed ${maxReceiveCount} times and wait in the dead-letter queue`,
-        queue.metricApproximateNumberOfMessagesVisible(oneMinuteMax),
-        1,
-      );
-    dlqAlarm('IngestDlqNotEmpty', ingestDlq, 'Ingest', QUEUES.ingest.maxReceiveCount);
-    dlqAlarm('ReviewDlqNotEmpty', reviewDlq, 'Review', QUEUES.review.maxReceiveCount);
+    const dlqAlarm = (id: string, queue: sqs.Queue, description: string) =>
+      alarm(id, description, queue.metricApproximateNumberOfMessagesVisible(oneMinuteMax), 1);
+    dlqAlarm(
+      'IngestDlqNotEmpty',
+      ingestDlq,
+      `Ingest messages failed ${QUEUES.ingest.maxReceiveCount} times and wait in the dead-letter queue`,
+    );
+    dlqAlarm(
+      'ReviewDlqNotEmpty',
+      reviewDlq,
+      'Review messages no reviewer can use (no valid body, no result) wait in the dead-letter queue',
+    );
     alarm(
       'ModerateErrors',
       'The moderate function failed as a whole (crash, timeout or out of memory)',

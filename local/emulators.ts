@@ -11,6 +11,8 @@ import { createRequestHandler } from 'local-aws-sqs';
 import type { AwsTarget } from '../shared/pipeline/config.js';
 import { installS3Conformance } from './s3-conformance.js';
 import type { S3ObjectEventListener, S3rverApp } from './s3-conformance.js';
+import type { FilesystemStore } from './s3-atomic-put.js';
+import { makePutsAtomic } from './s3-atomic-put.js';
 import { withAwsQueueCounts } from './sqs-counts.js';
 import { withFifoDeduplication } from './sqs-fifo-dedup.js';
 
@@ -31,13 +33,16 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
 /**
  * The local pages are served from the local API server (http://127.0.0.1:<its port>) and PUT drafts straight to
  * s3rver, another port, so another origin. Any 127.0.0.1 port: the API's port is chosen at start. The page
- * reads the version from the response, so ETag and x-amz-version-id are exposed.
+ * reads the version from the response, so ETag and x-amz-version-id are exposed. A draft too large for the
+ * review API's answer is read with a presigned GET (pinned to its version with If-Match).
  */
 export const LOCAL_BUCKET_CORS = `<CORSConfiguration>
   <CORSRule>
     <AllowedOrigin>http://${LOCAL_HOST}:*</AllowedOrigin>
     <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
     <AllowedHeader>content-type</AllowedHeader>
+    <AllowedHeader>if-match</AllowedHeader>
     <ExposeHeader>ETag</ExposeHeader>
     <ExposeHeader>x-amz-version-id</ExposeHeader>
     <MaxAgeSeconds>300</MaxAgeSeconds>
@@ -111,6 +116,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       vhostBuckets: false,
     });
     const s3 = installS3Conformance(s3rver, LOCAL_CREDENTIALS.secretAccessKey);
+    makePutsAtomic((s3rver as unknown as { store: FilesystemStore }).store);
     const s3Port = (await s3rver.run()).port;
     stops.push(() => closeServer(s3rver.httpServer));
 

@@ -60,6 +60,7 @@ async function main(): Promise<number> {
     clients: pipeline.clients,
     tableName: pipeline.names.table,
     reviewQueueUrl: pipeline.queues.review,
+    reviewDlqUrl: pipeline.queues.reviewDlq,
     bucket: pipeline.names.bucket,
     port: Number(values['review-port']),
     log: {

@@ -119,7 +119,10 @@ export const INGEST_VISIBILITY_TIMEOUT_SECONDS =
 /** Every queue keeps messages for SQS's longest retention; what still expires, the reconciler re-sends. */
 export const QUEUES = {
   ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 14 },
-  review: { fifo: true, maxReceiveCount: 5, retentionDays: 14 },
+  // Every lease is a receive, and so is every look the reviews reconciler takes: an abandoned lease or an
+  // inventory would count as a failure. SQS's redrive is only a backstop here (its maximum); `next` moves a
+  // message it cannot use (no valid body, no result) to the DLQ itself.
+  review: { fifo: true, maxReceiveCount: 1000, retentionDays: 14 },
   deadLetterRetentionDays: 14,
 } as const;
 
@@ -162,13 +165,27 @@ export const REVIEW_API = {
   maxMessagesPerNext: 10,
   /** Characters of the draft shown either side of a flagged claim. */
   contextChars: 160,
+  /**
+   * What `next` and the report route send at most, in bytes of JSON, whatever the draft (Lambda's response limit
+   * is 6 MB): the text inline (else a presigned GET), the claims with their context, citations, references.
+   */
+  responseBudget: { textBytes: 1024 * 1024, claimBytes: 1536 * 1024, listBytes: 256 * 1024 },
+  /** How long a presigned GET of a draft's text or full result is valid. */
+  downloadUrlSeconds: 5 * 60,
   maxNoteChars: 4_000,
   maxClaimNotes: 200,
   /** POST /uploads: how long the presigned PUT URL is valid (file names: shared/pipeline/names.ts). */
   uploadUrlSeconds: 5 * 60,
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
-  claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
+  claims: {
+    subject: 'sub',
+    groups: 'cognito:groups',
+    publisherId: 'custom:publisherId',
+    /** What people read for "who decided": the user's e-mail, else the user name (the subject is an id). */
+    email: 'email',
+    username: 'cognito:username',
+  },
   /** Each route's function: one S3 read or a few table calls per request, inside API Gateway's 30 s limit. */
   function: { memoryMiB: 512, timeoutSeconds: 10, logRetentionDays: MODERATE_FUNCTION.logRetentionDays },
   /**
@@ -200,9 +217,11 @@ export const ENV = {
   /** The reconciler's: where lost upload events are sent again, and whether the bucket lists version ids. */
   ingestQueueUrl: 'CLAIMSCAN_INGEST_QUEUE_URL',
   bucketVersioned: 'CLAIMSCAN_BUCKET_VERSIONED',
+  /** The review DLQ, for the `next` function only: where it moves a message no reviewer can use. */
+  reviewDlqUrl: 'CLAIMSCAN_REVIEW_DLQ_URL',
   /** Optional for the review API's functions; REVIEW_API.leaseSeconds when absent. */
   reviewLeaseSeconds: 'CLAIMSCAN_REVIEW_LEASE_SECONDS',
-  /** The drafts bucket, for the upload function only: the others read the bucket a record names. */
+  /** The drafts bucket, for the upload function and the reconcilers: the others read the bucket a record names. */
   bucketName: 'CLAIMSCAN_BUCKET_NAME',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

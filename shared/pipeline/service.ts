@@ -74,8 +74,11 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
     return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
 
   const built = await moderate(deps, ref);
-  if (built.report !== undefined)
+  if (built.report !== undefined) {
+    // The digest after the report: a reader that finds the digest finds the full result too.
     await deps.drafts.writeReport(ref.bucket, built.report.key, built.report.body);
+    await deps.drafts.writeReport(ref.bucket, built.report.digest.key, built.report.digest.body);
+  }
   // Written already claimed for counting: a concurrent delivery leaves the counters to this one.
   const record: ResultRecord = { ...built.record, countingUntil: countingClaimUntil(deps.now()) };
   if (!(await deps.store.putNew(record))) {

@@ -18,8 +18,12 @@ export function groupsOf(value: Claims[string]): string[] {
 
 /** The strongest role the groups give: reviewer, then viewer, then publisher (which needs its publisher id). */
 export function principalFromClaims(claims: Claims | undefined): Principal {
-  const { subject, groups, publisherId } = REVIEW_API.claims;
+  const { subject, groups, publisherId, email, username } = REVIEW_API.claims;
   const sub = claims?.[subject];
+  const named = [claims?.[email], claims?.[username]].find(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
+  const name = named === undefined ? {} : { name: named };
   if (typeof sub !== 'string' || sub === '') throw new ReviewApiError('unauthorized', 'not authenticated');
   const memberOf = new Set(groupsOf(claims?.[groups]));
   const role: Role | undefined = memberOf.has(REVIEW_API.groups.reviewer)
@@ -30,7 +34,7 @@ export function principalFromClaims(claims: Claims | undefined): Principal {
         ? 'publisher'
         : undefined;
   if (role === undefined) throw new ReviewApiError('forbidden', 'the caller is in no claimscan group');
-  if (role !== 'publisher') return { subject: sub, role };
+  if (role !== 'publisher') return { subject: sub, role, ...name };
   const own = claims?.[publisherId];
   if (typeof own !== 'string' || own === '')
     throw new ReviewApiError('forbidden', 'a publisher needs a publisherId claim');
@@ -38,7 +42,7 @@ export function principalFromClaims(claims: Claims | undefined): Principal {
   const problem = publisherIdProblem(own);
   if (problem !== undefined)
     throw new ReviewApiError('forbidden', `the token's publisherId claim is not valid: ${problem}`);
-  return { subject: sub, role, publisherId: own };
+  return { subject: sub, role, publisherId: own, ...name };
 }
 
 /** Taking drafts, extending leases and deciding: reviewers only. */

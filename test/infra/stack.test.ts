@@ -272,12 +272,14 @@ describe('queues', () => {
     }
   });
 
+  // Ingest: a message that keeps failing is poison after a few tries. Review: every lease is a receive, so only
+  // SQS's maximum, as a backstop; the next function dead-letters what no reviewer can use itself.
   it.each([
-    ['ingest', names.ingestQueue, names.ingestDlq, QUEUES.ingest.maxReceiveCount],
-    ['review', names.reviewQueue, names.reviewDlq, QUEUES.review.maxReceiveCount],
-  ])(
+    ['ingest', names.ingestQueue, names.ingestDlq, QUEUES.ingest.maxReceiveCount, [2, 10]],
+    ['review', names.reviewQueue, names.reviewDlq, QUEUES.review.maxReceiveCount, [1000, 1000]],
+  ] as const)(
     'redrive the %s queue to its DLQ after a bounded number of receives',
-    (_name, queue, dlq, maxReceiveCount) => {
+    (_name, queue, dlq, maxReceiveCount, [least, most]) => {
       dev.template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: queue,
         RedrivePolicy: {
@@ -285,8 +287,8 @@ describe('queues', () => {
           maxReceiveCount,
         },
       });
-      expect(maxReceiveCount).toBeGreaterThan(1);
-      expect(maxReceiveCount).toBeLessThanOrEqual(10);
+      expect(maxReceiveCount).toBeGreaterThanOrEqual(least);
+      expect(maxReceiveCount).toBeLessThanOrEqual(most);
     },
   );
 
@@ -526,6 +528,7 @@ describe('review API', () => {
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] });
   const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
   const reviewQueueArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] });
+  const reviewDlqArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewDlq), 'Arn'] });
   const bucketArn = () => ({ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] });
   const objectArn = (prefix: string) => ({
     'Fn::Join': ['', [{ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] }, `/${prefix}*`]],
@@ -647,18 +650,27 @@ describe('review API', () => {
     });
   });
 
-  it('gives only the upload function the bucket name among the API functions, for its presigned URLs', () => {
-    const withBucket = Object.values(dev.template.findResources('AWS::Lambda::Function'))
-      .filter((fn) => fn.Properties.Environment?.Variables?.[ENV.bucketName] !== undefined)
+  // The upload function presigns PUTs into the bucket (and the reconcilers, which share one configuration, list
+  // it); next moves a message no reviewer can use to the DLQ.
+  it.each([
+    [
+      'the bucket name',
+      ENV.bucketName,
+      [functionName('upload'), names.reconcileDraftsFunction, names.reconcileReviewsFunction],
+      () => ({ Ref: draftsBucketId(dev.template) }),
+    ],
+    [
+      'the review DLQ',
+      ENV.reviewDlqUrl,
+      [functionName('next')],
+      () => ({ Ref: queueId(dev.template, names.reviewDlq) }),
+    ],
+  ] as const)('gives %s only to the functions that need it', (_what, variable, functions, value) => {
+    const given = Object.values(dev.template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties.Environment?.Variables?.[variable] !== undefined)
       .map((fn) => fn.Properties as { FunctionName: string; Environment: { Variables: object } });
-    // And the reconcilers, which share one configuration (the drafts one lists the bucket).
-    expect(withBucket.map((fn) => fn.FunctionName).sort()).toEqual(
-      [functionName('upload'), names.reconcileDraftsFunction, names.reconcileReviewsFunction].sort(),
-    );
-    for (const fn of withBucket)
-      expect(fn.Environment.Variables).toMatchObject({
-        [ENV.bucketName]: { Ref: draftsBucketId(dev.template) },
-      });
+    expect(given.map((fn) => fn.FunctionName).sort()).toEqual([...functions].sort());
+    for (const fn of given) expect(fn.Environment.Variables).toMatchObject({ [variable]: value() });
   });
 
   it.each(routes)('runs %s on the newest Node.js runtime, on ARM64, with its own log group', (route) => {
@@ -692,13 +704,31 @@ describe('review API', () => {
     Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown } | StatementSpec>
   > = {
     next: [
-      { Action: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: reviewQueueArn },
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: reviewQueueArn,
+      },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
       { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+      // Only to move a message no reviewer can use: a lease never dead-letters a draft.
+      { Action: 'sqs:SendMessage', Resource: reviewDlqArn },
+    ],
+    counts: [
+      { Action: 'sqs:GetQueueAttributes', Resource: reviewQueueArn },
+      { Action: 'dynamodb:GetItem', Resource: tableArn },
     ],
     extend: [
+      { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+    ],
+    release: [
       { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
     ],
@@ -1050,6 +1080,7 @@ describe("the README's permission list", () => {
     const queues: Record<string, string> = {
       [queueId(template, names.reviewQueue)]: 'review queue',
       [queueId(template, names.ingestQueue)]: 'ingest queue',
+      [queueId(template, names.reviewDlq)]: 'review DLQ',
     };
     const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
     const describe = (resource: unknown, condition: unknown): string => {
@@ -1372,15 +1403,15 @@ describe('web pages', () => {
     );
   });
 
-  it("lets only the pages' origins upload drafts with a presigned PUT", () => {
+  it("lets only the pages' origins upload drafts with a presigned PUT, and read one with a presigned GET", () => {
     dev.template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       CorsConfiguration: {
         CorsRules: [
           {
             AllowedOrigins: [pagesOrigin(dev.template)],
-            AllowedMethods: ['PUT'],
-            AllowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+            AllowedMethods: ['PUT', 'GET'],
+            AllowedHeaders: ['content-type', 'content-length', 'if-match', 'x-amz-*'],
             ExposedHeaders: ['ETag', 'x-amz-version-id'],
             MaxAge: 3600,
           },

@@ -7,7 +7,12 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +67,7 @@ beforeEach(() => {
   sqs.reset();
   errors.length = 0;
   sqs.on(DeleteMessageCommand).resolves({});
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
   db.on(PutCommand).resolves({});
 });
 
@@ -130,7 +136,9 @@ describe('decision counters', () => {
       .resolves({});
     db.on(GetCommand).resolves({ Item: decided() });
 
-    expect(await service().next({ subject: 'local-reviewer2', role: 'reviewer' })).toEqual({ empty: true });
+    expect(await service().next({ subject: 'local-reviewer2', role: 'reviewer' })).toMatchObject({
+      empty: true,
+    });
 
     expect(adds()).toHaveLength(2);
     expect(sqs).toHaveReceivedCommandWith(DeleteMessageCommand, { ReceiptHandle: 'receipt-2' });

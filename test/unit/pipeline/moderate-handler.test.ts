@@ -160,11 +160,13 @@ describe('moderate handler', () => {
       Bucket: BUCKET,
       Key: 'reports/acme/long.txt/L1.json',
     });
-    const [reportWrite] = s3.commandCalls(PutObjectCommand);
+    const [reportWrite, digestWrite] = s3.commandCalls(PutObjectCommand);
     const [itemWrite] = db.commandCalls(PutCommand);
-    if (reportWrite === undefined || itemWrite === undefined)
-      throw new Error('expected a report and an item write');
-    expect(reportWrite.calledBefore(itemWrite)).toBe(true);
+    if (reportWrite === undefined || digestWrite === undefined || itemWrite === undefined)
+      throw new Error('expected a report, its digest and an item write');
+    expect(digestWrite.args[0].input.Key).toBe('reports/acme/long.txt/L1.review.json');
+    expect(reportWrite.calledBefore(digestWrite)).toBe(true);
+    expect(digestWrite.calledBefore(itemWrite)).toBe(true);
     expect(estimateItemBytes(itemWrite.args[0].input.Item)).toBeLessThanOrEqual(TABLE.itemOverflowBytes);
     expect(sentReviews()[0]?.result.report).toBe(`s3://${BUCKET}/reports/acme/long.txt/L1.json`);
   });
