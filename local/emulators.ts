@@ -11,8 +11,6 @@ import { createRequestHandler } from 'local-aws-sqs';
 import type { AwsTarget } from '../shared/pipeline/config.js';
 import { installS3Conformance } from './s3-conformance.js';
 import type { S3ObjectEventListener, S3rverApp } from './s3-conformance.js';
-import type { FilesystemStore } from './s3-atomic-put.js';
-import { makePutsAtomic } from './s3-atomic-put.js';
 import { withAwsQueueCounts } from './sqs-counts.js';
 import { withFifoDeduplication } from './sqs-fifo-dedup.js';
 
@@ -116,7 +114,6 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       vhostBuckets: false,
     });
     const s3 = installS3Conformance(s3rver, LOCAL_CREDENTIALS.secretAccessKey);
-    makePutsAtomic((s3rver as unknown as { store: FilesystemStore }).store);
     const s3Port = (await s3rver.run()).port;
     stops.push(() => closeServer(s3rver.httpServer));
 

@@ -9,15 +9,13 @@
 // - s3rver stores each key segment as a file name (plus a suffix of up to 22 bytes), and its putObject leaves its
 //   write stream's 'error' unhandled: a long name (ENAMETOOLONG) or a full disk killed the whole process. Keys
 //   longer than S3 takes (1,024 bytes) or than a file name can hold are refused first with S3's 400
-//   KeyTooLongError, and putObject is replaced by one that rejects, so any other file-system error is a 500.
+//   KeyTooLongError, and putObject is replaced by one that rejects (and replaces an object whole:
+//   local/s3-atomic-put.ts), so any other file-system error is a 500.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { FilesystemStore } from './s3-atomic-put.js';
+import { makePutsAtomic } from './s3-atomic-put.js';
 
 /** The parts of s3rver's Koa context used here (s3rver and Koa ship no types). */
 interface KoaContext {
@@ -47,23 +45,10 @@ export interface S3rverEvent {
   }>;
 }
 
-/** The parts of s3rver's file-system store used here. */
-interface S3rverObject {
-  bucket: string;
-  key: string;
-  content: Buffer | Readable;
-  metadata: Record<string, string>;
-}
-interface S3rverStore {
-  getResourcePath(bucket: string, key: string, resource: string): string;
-  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
-  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
-}
-
 export interface S3rverApp {
   /** Koa's middleware list: composed when the server starts listening, so an entry put first runs first. */
   middleware: Middleware[];
-  store: S3rverStore;
+  store: FilesystemStore;
   httpServer?: Server;
   run(): Promise<{ port: number }>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
@@ -101,30 +86,6 @@ export function keyTooLong(key: string): string | undefined {
 }
 
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** s3rver's putObject, except that a failing write rejects instead of emitting an unhandled 'error'. */
-function safePutObject(store: S3rverStore): S3rverStore['putObject'] {
-  return async (object) => {
-    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
-    await mkdir(dirname(objectPath), { recursive: true });
-    const md5 = createHash('md5');
-    let size = 0;
-    await pipeline(
-      Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          md5.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-      }),
-      createWriteStream(objectPath),
-    );
-    const digest = md5.digest('hex');
-    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
-    return { size, md5: digest };
-  };
-}
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 const rfc3986 = (value: string) =>
@@ -195,7 +156,7 @@ export function installS3Conformance(
   onObjectEvent(listener: S3ObjectEventListener): void;
 } {
   const request = new AsyncLocalStorage<{ method: string; multipart: boolean }>();
-  s3rver.store.putObject = safePutObject(s3rver.store);
+  makePutsAtomic(s3rver.store);
   const middleware: Middleware = async (ctx, next) => {
     // Path-style: /<bucket>/<key>. Refused before s3rver could try to store a name the disk cannot hold.
     const objectKey = objectKeyOf(ctx.url);
