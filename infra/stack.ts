@@ -414,8 +414,9 @@ export class PipelineStack extends Stack {
     // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease, and the reviewer's pointer to
     //   it) and GetItem (the pointer, a lost condition), sqs:DeleteMessage (a message whose version is already
     //   decided); s3:GetObject and GetObjectVersion on drafts/* (the draft's text, also signed into a presigned
-    //   GET when it is too large to send) with s3:ListBucket (so a deleted draft is a 404), s3:GetObject on
-    //   reports/* (an overflowed result); sqs:ChangeMessageVisibility (a skipped lease handed back),
+    //   GET when it is too large to send) with s3:ListBucket under drafts/ (so a deleted draft is a 404),
+    //   s3:GetObject on reports/* (an overflowed result's digest, else the result) with s3:ListBucket under
+    //   reports/ (so a missing digest is a 404); sqs:ChangeMessageVisibility (a skipped lease handed back),
     //   sqs:GetQueueAttributes (the counts it answers with), sqs:SendMessage on the review DLQ (a message no
     //   reviewer can use).
     // - counts: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
@@ -440,6 +441,14 @@ export class PipelineStack extends Stack {
       sid: 'ReadReports',
       actions: ['s3:GetObject'],
       resources: [bucket.arnForObjects(`${PREFIXES.reports}*`)],
+    });
+    // A report's digest may not exist (a result stored before digests were): listing that one key under reports/
+    // tells its 403 from a denied read, as for drafts. Reports are never versioned reads: no ListBucketVersions.
+    const listReportKeys = new iam.PolicyStatement({
+      sid: 'ListReportKeys',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${PREFIXES.reports}*` } },
     });
     const writeDrafts = new iam.PolicyStatement({
       sid: 'WriteDrafts',
@@ -486,6 +495,7 @@ export class PipelineStack extends Stack {
           readDrafts,
           listDraftKeys,
           readReports,
+          listReportKeys,
           new iam.PolicyStatement({
             sid: 'ReviewDlq',
             actions: ['sqs:SendMessage'],
@@ -519,7 +529,7 @@ export class PipelineStack extends Stack {
       },
       report: {
         description: "Reads a draft version's full report",
-        statements: [tableAccess('Query'), readDrafts, listDraftKeys, readReports],
+        statements: [tableAccess('Query'), readDrafts, listDraftKeys, readReports, listReportKeys],
       },
       stats: {
         description: "Reads the dashboard's counts, durations and review backlog",

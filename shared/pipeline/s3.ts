@@ -52,7 +52,7 @@ export class DraftBucket {
   }
 }
 
-/** An object version as a read names it: its version id on a versioned bucket, else its ETag. */
+/** An object version as a read names it: its version id on a versioned bucket, else its ETag (else any). */
 export interface ObjectVersionRef {
   bucket: string;
   key: string;
@@ -91,13 +91,19 @@ export async function readIfPresent<T>(
   }
 }
 
-/** Whether the prefix listing holds this exact version (by version id, or by ETag on an unversioned bucket). */
+/**
+ * Whether the prefix listing holds this exact version (by version id, or by ETag on an unversioned bucket), or
+ * for a ref with neither (a report, written once), this key.
+ */
 async function isListed(s3: S3Client, ref: ObjectVersionRef): Promise<boolean> {
   if (ref.versionId === undefined) {
     const { Contents = [] } = await s3.send(
       new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: ref.key, MaxKeys: 1 }),
     );
-    return Contents.some((entry) => entry.Key === ref.key && entry.ETag?.replace(/"/g, '') === ref.eTag);
+    return Contents.some(
+      (entry) =>
+        entry.Key === ref.key && (ref.eTag === undefined || entry.ETag?.replace(/"/g, '') === ref.eTag),
+    );
   }
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;

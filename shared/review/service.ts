@@ -3,7 +3,7 @@
 // lease too (leaseId, leaseHolder, leaseExpiresAt), so a decision or an extension on a stale lease is refused
 // by a DynamoDB condition rather than by whatever SQS says about an old receipt handle.
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityCommand,
@@ -689,14 +689,14 @@ export class ReviewService {
     return { summary, digest: reviewDigest(full, REVIEW_API.responseBudget) };
   }
 
-  /** An object's JSON, or undefined when there is no such object. */
+  /**
+   * An object's JSON, or undefined when there is no such object. Listing is scoped to a prefix (`s3:prefix`), so S3
+   * answers a missing key with 403: readIfPresent lists that one key to tell it from a denied read.
+   */
   private async readJson(bucket: string, key: string): Promise<unknown> {
-    try {
-      const object = await this.deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return JSON.parse((await object.Body?.transformToString()) ?? '');
-    } catch (error) {
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
-      throw error;
-    }
+    const object = await readIfPresent(this.deps.s3, { bucket, key }, () =>
+      this.deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    return object === undefined ? undefined : JSON.parse((await object.Body?.transformToString()) ?? '');
   }
 }

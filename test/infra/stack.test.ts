@@ -122,6 +122,11 @@ const DRAFT_KEYS_LISTING = {
   Action: ['s3:ListBucket', 's3:ListBucketVersions'],
   Condition: { StringLike: { 's3:prefix': 'drafts/*' } },
 };
+/** Listing under reports/ only: how next and report tell a missing digest (a 404) from a denied read. */
+const REPORT_KEYS_LISTING = {
+  Action: 's3:ListBucket',
+  Condition: { StringLike: { 's3:prefix': 'reports/*' } },
+};
 const listDraftKeys = (template: Template) => ({
   ...DRAFT_KEYS_LISTING,
   Resource: { 'Fn::GetAtt': [draftsBucketId(template), 'Arn'] },
@@ -717,6 +722,7 @@ describe('review API', () => {
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
       { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+      { ...REPORT_KEYS_LISTING, Resource: bucketArn },
       // Only to move a message no reviewer can use: a lease never dead-letters a draft.
       { Action: 'sqs:SendMessage', Resource: reviewDlqArn },
     ],
@@ -745,6 +751,7 @@ describe('review API', () => {
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
       { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+      { ...REPORT_KEYS_LISTING, Resource: bucketArn },
     ],
     // The dashboard reads only through Query: counter items in the table, rows in the indexes.
     stats: [
