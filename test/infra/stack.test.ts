@@ -952,8 +952,8 @@ describe('every function', () => {
     const ours = functions().filter(([, fn]) =>
       String(fn.Properties.FunctionName ?? '').startsWith(names.stack),
     );
-    // moderate, nine API routes, two reconcilers
-    expect(ours).toHaveLength(12);
+    // moderate, one function per API route, two reconcilers
+    expect(ours).toHaveLength(1 + Object.keys(ROUTES).length + 2);
     for (const [, fn] of ours) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });
 
