@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DraftFormat } from '../shared/contract.js';
 import { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
 import { DraftError } from '../shared/errors.js';
+import { draftNameProblem, publisherIdProblem } from '../shared/pipeline/names.js';
 import { MAX_DRAFT_BYTES } from '../shared/pipeline/resources.js';
 import { defaultPolicy } from '../shared/policy/index.js';
 import { detectFormat } from '../shared/read/index.js';
@@ -73,6 +74,9 @@ export function parseUploadArgs(
     color: values.color ?? true,
   });
   if (!options.success) return { error: options.error.issues.map((issue) => issue.message).join('; ') };
+  // The API's rule, so that a publisher id it would refuse is refused here, before the file is read.
+  const publisherProblem = publisherIdProblem(options.data.publisher);
+  if (publisherProblem !== undefined) return { error: `--publisher: ${publisherProblem}` };
   return { options: options.data };
 }
 
@@ -133,6 +137,10 @@ export async function runUpload(argv: readonly string[], io: UploadIo): Promise<
     else stderr.write(`${formatError(record, colour)}\n`);
     return 2;
   };
+  // The file's name becomes the document id: the API's rule for it (shared/pipeline/names.ts), checked first.
+  const name = path.basename(options.file);
+  const nameProblem = draftNameProblem(name);
+  if (nameProblem !== undefined) return fail(`cannot upload ${JSON.stringify(name)}: ${nameProblem}`);
   // Checked here as \`check\` checks it, before a byte is sent: the pipeline would only record the same failure.
   let draft: { bytes: Buffer; text: string };
   try {
@@ -151,7 +159,7 @@ export async function runUpload(argv: readonly string[], io: UploadIo): Promise<
   let result: ModerationResult | null;
   try {
     const upload = await api.requestUpload({
-      name: path.basename(options.file),
+      name,
       contentType: `${contentType}; charset=utf-8`,
       size: draft.bytes.byteLength,
       publisherId: options.publisher,

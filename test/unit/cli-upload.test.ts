@@ -11,6 +11,7 @@ import { run } from '../../cli/main.js';
 import { parseUploadArgs, runUpload } from '../../cli/upload.js';
 import { MAX_DRAFT_BYTES } from '../../shared/pipeline/resources.js';
 import type { UploadResponse } from '../../shared/review/model.js';
+import { UploadRequest } from '../../shared/review/model.js';
 
 describe('claimscan upload arguments', () => {
   const env = { CLAIMSCAN_API_URL: 'http://127.0.0.1:1234', CLAIMSCAN_TOKEN: 'env-token' };
@@ -62,6 +63,8 @@ describe('claimscan upload arguments', () => {
     expect(error(['draft.md', '--publisher', 'acme', '--timeout', '0'])).toContain('--timeout');
     expect(error(['a.md', 'b.md', '--publisher', 'acme'])).toBe('upload takes one file');
     expect(error(['draft.md', '--publisher', 'acme', '--bogus'])).toContain('--bogus');
+    // The API's publisher-id rule: a `#` would run two publishers' keys together.
+    expect(error(['draft.md', '--publisher', 'acme#2'])).toMatch(/^--publisher: a publisher id has only/);
     expect(parseUploadArgs(['--help'], env)).toEqual({ help: true });
   });
 });
@@ -106,6 +109,29 @@ describe('claimscan upload of a file check refuses', () => {
       expect(JSON.parse(uploaded.out.stdout).error.code, draft).toBe(
         JSON.parse(checked.out.stdout).error.code,
       );
+    }
+  });
+
+  it('refuses a file name the API refuses, with the same reason, before a byte goes out', async () => {
+    for (const name of [`${'x'.repeat(197)}.txt`, 'draft.txt ', 'invoice\u202Etxt.exe.md']) {
+      const request = UploadRequest.safeParse({ name, contentType: 'text/plain', size: 10 });
+      expect(request.success, name).toBe(false);
+      const { out, stdout, stderr } = capture();
+      const code = await runUpload(
+        [
+          file(name, 'Vitamin C cures colds.'),
+          '--publisher',
+          'acme',
+          '--api',
+          'http://127.0.0.1:9',
+          '--token',
+          't',
+        ],
+        { stdout, stderr, tty: false, stderrTty: false, env: {} },
+      );
+      expect(code, name).toBe(2);
+      expect(out.stdout, name).toBe('');
+      expect(out.stderr, name).toContain(request.error?.issues[0]?.message);
     }
   });
 
