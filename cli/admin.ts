@@ -5,18 +5,10 @@ import type { AwsTarget } from '../shared/pipeline/config.js';
 import { createAwsClients } from '../shared/pipeline/config.js';
 import { queueUrl, redrive } from '../shared/pipeline/queue-admin.js';
 import { APP_NAME, resourceNames, Stage } from '../shared/pipeline/resources.js';
+import { plural } from '../shared/report/words.js';
 import * as z from '../shared/zod.js';
 import { DEFAULT_DATA_DIR, readState } from '../local/state.js';
-
-export const ADMIN_USAGE = `Usage: claimscan admin redrive --queue ingest|review [--data-dir ${DEFAULT_DATA_DIR}]
-       claimscan admin redrive --queue ingest|review --stage dev|prod [--app ${APP_NAME}]
-
-Moves the messages of the queue's dead-letter queue back to it (SQS's message move task) and waits until they
-are moved. Without --stage it acts on the local stack \`npm start\` runs; with --stage, on that deployed stage,
-with the AWS credentials and region of this shell (sqs:StartMessageMoveTask, sqs:ListMessageMoveTasks,
-sqs:GetQueueUrl, sqs:GetQueueAttributes, and what the move itself needs on both queues).
-
-Exit codes: 0 moved (or nothing to move), 1 the move failed, 2 a usage error.`;
+import { ADMIN_USAGE } from './usage.js';
 
 const Options = z.object({
   queue: z.enum(['ingest', 'review'], { message: '--queue must be ingest or review' }),
@@ -104,14 +96,14 @@ export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<nu
     });
     if (outcome.status !== 'COMPLETED') {
       io.stderr.write(
-        `claimscan: the move ended ${outcome.status.toLowerCase()} after ${outcome.moved} message(s)${outcome.failureReason === undefined ? '' : `: ${outcome.failureReason}`}\n`,
+        `claimscan: the move ended ${outcome.status.toLowerCase()} after ${plural(outcome.moved, 'message')}${outcome.failureReason === undefined ? '' : `: ${outcome.failureReason}`}\n`,
       );
       return 1;
     }
     io.stdout.write(
       outcome.moved === 0
         ? 'The dead-letter queue was empty: nothing to move.\n'
-        : `Moved ${outcome.moved} message${outcome.moved === 1 ? '' : 's'} back; the pipeline takes them from here.\n`,
+        : `Moved ${plural(outcome.moved, 'message')} back; the pipeline takes them from here.\n`,
     );
     return 0;
   } catch (error) {

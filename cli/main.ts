@@ -10,13 +10,13 @@ import { titlesOf } from '../shared/report/words.js';
 import * as z from '../shared/zod.js';
 import { documentIdFor, expandTargets, readDraftFile } from './files.js';
 import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './report.js';
-import { UPLOAD_USAGE } from './usage.js';
+import { ADMIN_USAGE, UPLOAD_USAGE } from './usage.js';
 
 const USAGE = `Usage: claimscan check <file|dir>... [options]
        claimscan local --watch DIR   (upload drafts to the stack \`npm start\` runs)
        claimscan upload <file> --publisher ID [--api URL] [--token TOKEN]   (through the API: claimscan help upload)
-       claimscan admin redrive --queue ingest|review   (dead-lettered messages back: claimscan admin --help)
-       claimscan help [upload]
+       claimscan admin redrive --queue ingest|review   (dead-lettered messages back: claimscan help admin)
+       claimscan help [upload|admin]
        claimscan --version
 
 Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
@@ -86,7 +86,8 @@ export function run(
     return 0;
   }
   if (values.help || command === 'help') {
-    stdout.write(`${paths[0] === 'upload' ? UPLOAD_USAGE : USAGE}\n`);
+    const topics: Record<string, string> = { upload: UPLOAD_USAGE, admin: ADMIN_USAGE };
+    stdout.write(`${topics[paths[0] ?? ''] ?? USAGE}\n`);
     return 0;
   }
   if (command !== 'check')

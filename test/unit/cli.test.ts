@@ -127,6 +127,7 @@ describe('claimscan check', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: claimscan check');
     expect(cli(['help', 'upload']).stdout).toContain('Usage: claimscan upload');
+    expect(cli(['help', 'admin']).stdout).toContain('Usage: claimscan admin redrive');
   });
 
   it('colours only on a terminal', () => {
