@@ -418,7 +418,7 @@ export class PipelineStack extends Stack {
     //   s3:GetObject on reports/* (an overflowed result's digest, else the result) with s3:ListBucket under
     //   reports/ (so a missing digest is a 404); sqs:ChangeMessageVisibility (a skipped lease handed back),
     //   sqs:GetQueueAttributes (the counts it answers with), sqs:SendMessage on the review DLQ (a message no
-    //   reviewer can use).
+    //   reviewer can use) and on the review queue (renewing a message near its receive limit).
     // - counts: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
     // - release: as extend (the lease removed, the message made visible).
@@ -490,6 +490,7 @@ export class PipelineStack extends Stack {
             'DeleteMessage',
             'ChangeMessageVisibility',
             'GetQueueAttributes',
+            'SendMessage',
           ),
           tableAccess('GetItem', 'UpdateItem'),
           readDrafts,
@@ -624,7 +625,8 @@ export class PipelineStack extends Stack {
     // - reviews: dynamodb:Query on byStatus (the pending versions), GetItem (a candidate's item), UpdateItem (the
     //   resend's claim, or the pipeline's reviewEnqueuedAt); sqs:GetQueueAttributes (the queue's counts and
     //   creation), ReceiveMessage and ChangeMessageVisibility (the inventory, which lets every message go again),
-    //   SendMessage on the review queue.
+    //   SendMessage on the review queue (a resend; and with DeleteMessage, renewing a message near its receive
+    //   limit, shared/pipeline/review-queue.ts).
     // - drafts: s3:ListBucket and ListBucketVersions under drafts/ only; dynamodb:Query on byPublisher (the
     //   publisher's recorded versions) and on the table (a draft's latest result), PutItem (the resend's marker,
     //   the sweep's cursor), GetItem and DeleteItem (the cursor); sqs:GetQueueAttributes (its creation) and
@@ -638,7 +640,13 @@ export class PipelineStack extends Stack {
         statements: [
           indexQuery(TABLE.indexes.byStatus.name),
           tableAccess('GetItem', 'UpdateItem'),
-          reviewQueueAccess('ChangeMessageVisibility', 'GetQueueAttributes', 'ReceiveMessage', 'SendMessage'),
+          reviewQueueAccess(
+            'ChangeMessageVisibility',
+            'DeleteMessage',
+            'GetQueueAttributes',
+            'ReceiveMessage',
+            'SendMessage',
+          ),
         ],
         environment: reconcilerEnvironment,
         memoryMiB: RECONCILER.reviews.memoryMiB,

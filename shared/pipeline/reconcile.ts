@@ -8,10 +8,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolveDraft, S3EventRecord, s3Notification } from './events.js';
@@ -22,7 +21,6 @@ import {
   isSameUpload,
   publisherPk,
   recordKeys,
-  ReviewMessage,
   statusPk,
 } from './record.js';
 import type { ResultRecord } from './record.js';
@@ -144,40 +142,42 @@ const versionKey = (key: RecordKey) => `${key.pk}\n${key.sk}`;
 
 /**
  * Receives every visible review message, holding each while it reads on, then lets them all go again. A
- * message behind a held one in its FIFO group is not returned: its document counts as present.
+ * message behind a held one in its FIFO group is not returned: its document counts as present. Receiving through
+ * ReviewQueue renews a message near its receive limit, so these looks never take a waiting draft to the DLQ.
  */
-async function inventory(deps: ReconcileDeps): Promise<Inventory> {
+async function inventory(deps: ReconcileDeps, reviews: ReviewQueue): Promise<Inventory> {
   const found: Inventory = { versions: new Set(), documents: new Set(), complete: true };
-  const held: Message[] = [];
+  const held: string[] = [];
   try {
-    for (;;) {
-      const { Messages = [] } = await deps.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: deps.reviewQueueUrl,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: RECONCILER.inventoryHoldSeconds,
+    for (let seen = 0; ;) {
+      const received = await reviews.receive(
+        {
+          maxMessages: 10,
+          visibilitySeconds: RECONCILER.inventoryHoldSeconds,
           // A long poll asks every SQS server; a short one may miss messages.
-          WaitTimeSeconds: 1,
-        }),
+          waitSeconds: 1,
+        },
+        deps.log,
       );
-      if (Messages.length === 0) break;
-      held.push(...Messages);
-      for (const message of Messages) {
-        const parsed = ReviewMessage.safeParse(JSON.parse(message.Body ?? 'null'));
-        if (!parsed.success) continue;
-        found.versions.add(versionKey(parsed.data.result));
-        found.documents.add(parsed.data.result.pk);
+      if (received.length === 0) break;
+      seen += received.length;
+      for (const { receiptHandle, review, renewed } of received) {
+        // A renewed message is gone; its copy waits behind, and is received later in this same read.
+        if (!renewed) held.push(receiptHandle);
+        if (review === undefined) continue;
+        found.versions.add(versionKey(review.result));
+        found.documents.add(review.result.pk);
       }
-      if (held.length >= RECONCILER.inventoryMaxMessages) {
+      if (seen >= RECONCILER.inventoryMaxMessages) {
         found.complete = false;
         break;
       }
     }
   } finally {
     for (let i = 0; i < held.length; i += 10) {
-      const entries = held.slice(i, i + 10).map((message, index) => ({
+      const entries = held.slice(i, i + 10).map((receiptHandle, index) => ({
         Id: String(index),
-        ReceiptHandle: message.ReceiptHandle,
+        ReceiptHandle: receiptHandle,
         VisibilityTimeout: 0,
       }));
       await deps.sqs.send(
@@ -210,7 +210,8 @@ export async function reconcileReviews(deps: ReconcileDeps): Promise<ReviewsRepo
     reenqueued: 0,
   };
   if (!short && predating.length === 0) return report;
-  const found = short ? await inventory(deps) : undefined;
+  const reviews = new ReviewQueue(deps.sqs, deps.reviewQueueUrl);
+  const found = short ? await inventory(deps, reviews) : undefined;
   report.inventoried = found !== undefined;
   if (found?.complete === false)
     deps.log.warn(
@@ -220,7 +221,6 @@ export async function reconcileReviews(deps: ReconcileDeps): Promise<ReviewsRepo
     found?.complete === true ? pending.filter((row) => !found.versions.has(versionKey(row))) : predating;
 
   const store = new ResultsStore(deps.db, deps.tableName);
-  const reviews = new ReviewQueue(deps.sqs, deps.reviewQueueUrl);
   for (const row of candidates) {
     const record = await store.get({ pk: row.pk, sk: row.sk });
     if (record === undefined || record.status !== 'pending_review') continue;

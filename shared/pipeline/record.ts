@@ -93,6 +93,8 @@ export const ResultRecord = z.object({
   leaseId: z.optional(z.string()),
   leaseHolder: z.optional(z.string()),
   leaseExpiresAt: z.optional(z.iso.datetime()),
+  /** The review message the lease keeps hidden: another message of the version met meanwhile is a duplicate. */
+  leaseMessageId: z.optional(z.string()),
   /** The reviewer's decision, set together with `status` (approved, rejected or changes_requested). */
   decidedBy: z.optional(z.string()),
   decidedAt: z.optional(z.iso.datetime()),

@@ -119,12 +119,20 @@ export const INGEST_VISIBILITY_TIMEOUT_SECONDS =
 /** Every queue keeps messages for SQS's longest retention; what still expires, the reconciler re-sends. */
 export const QUEUES = {
   ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 14 },
-  // Every lease is a receive, and so is every look the reviews reconciler takes: an abandoned lease or an
-  // inventory would count as a failure. SQS's redrive is only a backstop here (its maximum); `next` moves a
-  // message it cannot use (no valid body, no result) to the DLQ itself.
+  // Every lease is a receive, and so is every look the reviews reconciler takes: SQS would count an abandoned
+  // lease or an inventory as a failure. Its redrive is only a backstop here (its maximum), and a message nears it
+  // only to be renewed (REVIEW_RENEW_AT_RECEIVES); `next` moves a message it cannot use (no valid body, no
+  // result) to the DLQ itself.
   review: { fifo: true, maxReceiveCount: 1000, retentionDays: 14 },
   deadLetterRetentionDays: 14,
 } as const;
+
+/**
+ * A review message received this many times is sent again as a new message and the old one deleted, by whichever
+ * receives it (shared/pipeline/review-queue.ts): receives are leases and looks, never failures, so none may take a
+ * waiting draft to the DLQ. The margin below maxReceiveCount covers renewals that fail and are tried again.
+ */
+export const REVIEW_RENEW_AT_RECEIVES = QUEUES.review.maxReceiveCount - 100;
 
 /**
  * The reconciler (README, "Nothing stranded"): a flagged version whose review message is gone, and a draft

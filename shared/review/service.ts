@@ -9,7 +9,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,18 +17,12 @@ import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModerationResult } from '../contract.js';
 import { StatsCounters } from '../dashboard/store.js';
-import {
-  auditSk,
-  auditSkPrefix,
-  digestKey,
-  draftPk,
-  ResultRecord,
-  ReviewMessage,
-  statusPk,
-} from '../pipeline/record.js';
+import { auditSk, auditSkPrefix, digestKey, draftPk, ResultRecord, statusPk } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import { REVIEW_API, TABLE } from '../pipeline/resources.js';
 import { pinnedVersion, readIfPresent } from '../pipeline/s3.js';
+import type { ReceivedReview } from '../pipeline/review-queue.js';
+import { ReviewQueue } from '../pipeline/review-queue.js';
 import type { RecordKey } from '../pipeline/store.js';
 import { ResultsStore } from '../pipeline/store.js';
 import { readablePublisher, requireReviewer } from './auth.js';
@@ -140,12 +133,14 @@ type Leased = Extract<NextResponse, { empty: false }>;
 export class ReviewService {
   private readonly store: ResultsStore;
   private readonly counters: StatsCounters;
+  private readonly reviews: ReviewQueue;
   private readonly presigner: Presigner;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ReviewDeps) {
     this.store = new ResultsStore(deps.db, deps.tableName);
     this.counters = new StatsCounters(deps.db, deps.tableName);
+    this.reviews = new ReviewQueue(deps.sqs, deps.reviewQueueUrl);
     this.presigner = new Presigner(deps.s3);
     this.now = deps.now ?? (() => new Date());
   }
@@ -172,17 +167,14 @@ export class ReviewService {
     for (let seen = 0; seen < REVIEW_API.maxMessagesPerNext; seen++) {
       // Taken before the receive, so the table's lease always ends no later than the message's invisibility.
       const now = this.now();
-      const { Messages = [] } = await this.deps.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.deps.reviewQueueUrl,
-          MaxNumberOfMessages: 1,
-          VisibilityTimeout: this.deps.leaseSeconds,
-          WaitTimeSeconds: 0,
-        }),
+      const [message] = await this.reviews.receive(
+        { maxMessages: 1, visibilitySeconds: this.deps.leaseSeconds, waitSeconds: 0 },
+        this.deps.log,
       );
-      const [message] = Messages;
-      if (message?.ReceiptHandle === undefined || message.MessageId === undefined) return undefined;
-      const leased = await this.lease(principal, now, message.MessageId, message.ReceiptHandle, message.Body);
+      if (message === undefined) return undefined;
+      // A renewed message is gone: its copy waits in the queue, behind any other of its document.
+      if (message.renewed) continue;
+      const leased = await this.lease(principal, now, message);
       if (leased !== undefined) return leased;
     }
     return undefined;
@@ -191,28 +183,24 @@ export class ReviewService {
   private async lease(
     principal: Principal,
     now: Date,
-    messageId: string,
-    receiptHandle: string,
-    body: string | undefined,
+    { messageId, receiptHandle, body, review, invalid }: ReceivedReview,
   ): Promise<Omit<Leased, 'queue'> | undefined> {
-    let review: ReviewMessage;
-    try {
-      review = ReviewMessage.parse(JSON.parse(body ?? ''));
-    } catch (error) {
-      const why = error instanceof SyntaxError ? 'not JSON' : 'not a review message';
-      await this.deadLetter(messageId, receiptHandle, body, `invalid review message (${why})`);
+    if (review === undefined) {
+      await this.deadLetter(messageId, receiptHandle, body, `invalid review message (${invalid})`);
       return undefined;
     }
     const key: RecordKey = { pk: review.result.pk, sk: review.result.sk };
     const leaseId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.leaseSeconds * 1000).toISOString();
     const record = await this.updateVersion(key, {
-      UpdateExpression: 'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires',
+      UpdateExpression:
+        'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires, leaseMessageId = :message',
       ConditionExpression:
         'attribute_exists(#pk) AND #status = :pending AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt <= :now)',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
       ExpressionAttributeValues: {
         ':id': leaseId,
+        ':message': messageId,
         ':holder': principal.subject,
         ':expires': expiresAt,
         ':pending': PENDING,
@@ -228,8 +216,16 @@ export class ReviewService {
         // but the decision may still be owed to the dashboard's counters.
         await this.counters.countDecision(current, now);
         await this.deleteMessage(receiptHandle, messageId);
+      } else if (current.leaseMessageId !== undefined && current.leaseMessageId !== messageId) {
+        // The version is leased with another of its messages (this one a reconciler's resend or a renewal whose
+        // first turned out to be there): one message is enough, the lease's, which comes back if it is abandoned.
+        this.deps.log.warn('Duplicate review message dropped: its version is leased with another', {
+          messageId,
+          leaseMessageId: current.leaseMessageId,
+        });
+        await this.deleteMessage(receiptHandle, messageId);
       }
-      // Otherwise someone else holds a live lease (a duplicate message): leave it hidden.
+      // Otherwise this message's own lease is live (its invisibility ended early): leave it hidden.
       return undefined;
     }
     const token = encodeLease({ id: leaseId, messageId, receiptHandle, pk: key.pk, sk: key.sk });
@@ -335,7 +331,7 @@ export class ReviewService {
     requireReviewer(principal);
     const lease = decodeLease(token);
     const record = await this.updateVersion(lease, {
-      UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt',
+      UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt, leaseMessageId',
       ConditionExpression: this.liveLeaseCondition,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: this.liveLeaseValues(principal, lease.id, this.now()),
@@ -427,7 +423,7 @@ export class ReviewService {
     const status = DECISION_STATUS[request.decision];
     const record = await this.updateVersion(lease, {
       UpdateExpression:
-        'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt',
+        'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt, leaseMessageId',
       ConditionExpression: this.liveLeaseCondition,
       ExpressionAttributeNames: {
         '#status': 'status',

@@ -715,6 +715,8 @@ describe('review API', () => {
           'sqs:DeleteMessage',
           'sqs:GetQueueAttributes',
           'sqs:ReceiveMessage',
+          // Renewing a message received nearly maxReceiveCount times (shared/pipeline/review-queue.ts).
+          'sqs:SendMessage',
         ],
         Resource: reviewQueueArn,
       },
@@ -1025,6 +1027,7 @@ describe('reconciler', () => {
         {
           Action: [
             'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
             'sqs:GetQueueAttributes',
             'sqs:ReceiveMessage',
             'sqs:SendMessage',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -26,6 +27,7 @@ import type { ReconcileDeps } from '../../shared/pipeline/reconcile.js';
 import { reconcileDrafts, reconcileReviews } from '../../shared/pipeline/reconcile.js';
 import { buildReviewMessage, draftPk, ReviewMessage } from '../../shared/pipeline/record.js';
 import type { ResultRecord } from '../../shared/pipeline/record.js';
+import { QUEUES } from '../../shared/pipeline/resources.js';
 import { ReviewQueue } from '../../shared/pipeline/review-queue.js';
 import { ResultsStore } from '../../shared/pipeline/store.js';
 import { ReviewService } from '../../shared/review/service.js';
@@ -33,6 +35,7 @@ import { CLEAN_TEXT, RISKY_TEXT, until } from './support.js';
 
 const PUB = 'reconcile';
 const reviewer = { subject: 'local-reviewer', role: 'reviewer' as const };
+const otherReviewer = (name: string) => ({ subject: `local-reviewer-${name}`, role: 'reviewer' as const });
 let pipeline: LocalPipeline;
 let deps: ReconcileDeps;
 let store: ResultsStore;
@@ -49,6 +52,16 @@ beforeAll(async () => {
 });
 
 afterAll(() => pipeline.stop());
+
+const reviewService = () =>
+  new ReviewService({
+    ...pipeline.clients,
+    tableName: pipeline.names.table,
+    reviewQueueUrl: pipeline.queues.review,
+    reviewDlqUrl: pipeline.queues.reviewDlq,
+    leaseSeconds: 600,
+    log: { warn: () => {}, error: () => {} },
+  });
 
 async function upload(name: string, text: string): Promise<void> {
   await pipeline.clients.s3.send(
@@ -121,14 +134,7 @@ describe('review messages', () => {
     const [after] = await history('deleted-message.txt');
     expect(after?.reviewEnqueuedAt).not.toBe(record?.reviewEnqueuedAt);
 
-    const reviews = new ReviewService({
-      ...pipeline.clients,
-      tableName: pipeline.names.table,
-      reviewQueueUrl: pipeline.queues.review,
-      leaseSeconds: 600,
-      log: { warn: () => {}, error: () => {} },
-    });
-    const leased = await reviews.next(reviewer);
+    const leased = await reviewService().next(reviewer);
     expect(leased).toMatchObject({ empty: false, draft: { documentId: 'deleted-message.txt' } });
   });
 
@@ -154,6 +160,98 @@ describe('review messages', () => {
     // Enough messages for every version: the reconciler does not read the queue, and sends nothing.
     expect(await reconcileReviews(deps)).toMatchObject({ pending: 2, inventoried: false, reenqueued: 0 });
   });
+
+  it('leases a version sent twice once, and drops the second message once it is decided', async () => {
+    // sent-twice.txt has two messages (above), in its document's FIFO group; deleted-message.txt is leased.
+    const reviews = reviewService();
+    const first = await reviews.next(otherReviewer('b'));
+    expect(first).toMatchObject({ empty: false, draft: { documentId: 'sent-twice.txt' } });
+    if (first.empty) throw new Error('nothing leased');
+    // The second message waits behind the leased one: nobody else gets the draft.
+    expect(await reviews.next(otherReviewer('c'))).toMatchObject({ empty: true });
+    await reviews.decide(
+      otherReviewer('b'),
+      { documentId: 'sent-twice.txt', version: first.draft.version, publisherId: PUB },
+      { leaseId: first.leaseId, decision: 'approve', note: 'Reviewed.' },
+    );
+    // Now the second comes up: its version is decided, so it is deleted and nothing is leased.
+    expect(await reviews.next(otherReviewer('c'))).toMatchObject({ empty: true });
+    expect(await messages(pipeline.queues.review)).toBe(1);
+    const audit = await reviews.audit(reviewer, {
+      documentId: 'sent-twice.txt',
+      version: first.draft.version,
+      publisherId: PUB,
+    });
+    expect(audit.entries.map((entry) => entry.decision)).toEqual(['approve']);
+  });
+
+  // A thousand receives on the emulator, which answers one every 10 ms at best: seconds, more on a loaded machine.
+  it(
+    "renews a waiting draft's message near SQS's receive limit instead of letting its look dead-letter it",
+    { timeout: 60_000 },
+    async () => {
+      for (const name of ['worn.txt', 'lost.txt']) await upload(name, `${RISKY_TEXT} (${name})`);
+      for (const name of ['worn.txt', 'lost.txt']) await results(name);
+      const { sqs } = pipeline.clients;
+      const QueueUrl = pipeline.queues.review;
+      /**
+       * Receives a visible message as a lease or a look does, and lets it go at once (visibility 0 in the receive:
+       * the emulator, unlike SQS, counts a ChangeMessageVisibility as a receive too). One message per request: the
+       * emulator would fill a larger one with the same message received again and again.
+       */
+      const receive = async () =>
+        (
+          await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl,
+              MaxNumberOfMessages: 1,
+              VisibilityTimeout: 0,
+              AttributeNames: ['All'],
+            }),
+          )
+        ).Messages ?? [];
+      // lost.txt's message goes, as if deleted by hand: the reconciler then has something to look for.
+      await until("lost.txt's message", async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30 }),
+        );
+        for (const { Body, ReceiptHandle } of Messages) {
+          if (Body?.includes('lost.txt'))
+            await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle }));
+          else
+            await sqs.send(
+              new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 0 }),
+            );
+        }
+        return Messages.find((message) => message.Body?.includes('lost.txt'));
+      });
+      // worn.txt's message, received all but once of the queue's maxReceiveCount (leases, the reconciler's looks):
+      // in parallel, as the emulator answers a receive every 10 ms at best, then one at a time to the exact count.
+      let receives = 0;
+      const wear = async (upTo: number) => {
+        while (receives < upTo) {
+          const worn = (await receive()).find((message) => message.Body?.includes('worn.txt'));
+          receives = Math.max(receives, Number(worn?.Attributes?.ApproximateReceiveCount ?? 0));
+        }
+      };
+      const parallel = 8;
+      await Promise.all(
+        Array.from({ length: parallel }, () => wear(QUEUES.review.maxReceiveCount - 2 * parallel)),
+      );
+      await wear(QUEUES.review.maxReceiveCount - 1);
+      expect(receives).toBe(QUEUES.review.maxReceiveCount - 1);
+
+      // The queue is short of lost.txt's message: the reconciler reads it, its look the 1,000th receive of worn.txt's.
+      expect(await reconcileReviews(deps)).toMatchObject({ inventoried: true, reenqueued: 1 });
+      expect(await messages(pipeline.queues.reviewDlq)).toBe(0);
+      const reviews = reviewService();
+      const leased = await Promise.all([reviews.next(otherReviewer('d')), reviews.next(otherReviewer('e'))]);
+      expect(leased.map((answer) => (answer.empty ? null : answer.draft.documentId)).sort()).toEqual([
+        'lost.txt',
+        'worn.txt',
+      ]);
+    },
+  );
 });
 
 describe('uploads without a result', () => {
