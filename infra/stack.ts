@@ -417,9 +417,10 @@ export class PipelineStack extends Stack {
     //   GET when it is too large to send) with s3:ListBucket under drafts/ (so a deleted draft is a 404),
     //   s3:GetObject on reports/* (an overflowed result's digest, else the result) with s3:ListBucket under
     //   reports/ (so a missing digest is a 404); sqs:ChangeMessageVisibility (a skipped lease handed back),
-    //   sqs:GetQueueAttributes (the counts it answers with), sqs:SendMessage on the review DLQ (a message no
+    //   sqs:GetQueueAttributes and dynamodb:Query on byStatus (the counts it answers with, drafts each counted once:
+    //   shared/dashboard/backlog.ts), sqs:SendMessage on the review DLQ (a message no
     //   reviewer can use) and on the review queue (renewing a message near its receive limit).
-    // - counts: dynamodb:GetItem (the caller's lease pointer and its version); sqs:GetQueueAttributes.
+    // - counts: dynamodb:GetItem (the caller's lease pointer and its version); the counts, as next.
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
     // - release: as extend (the lease removed, the message made visible).
     // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
@@ -493,6 +494,7 @@ export class PipelineStack extends Stack {
             'SendMessage',
           ),
           tableAccess('GetItem', 'UpdateItem'),
+          indexQuery(TABLE.indexes.byStatus.name),
           readDrafts,
           listDraftKeys,
           readReports,
@@ -507,7 +509,11 @@ export class PipelineStack extends Stack {
       },
       counts: {
         description: "Counts the review queue and finds the reviewer's own lease",
-        statements: [reviewQueueAccess('GetQueueAttributes'), tableAccess('GetItem')],
+        statements: [
+          reviewQueueAccess('GetQueueAttributes'),
+          tableAccess('GetItem'),
+          indexQuery(TABLE.indexes.byStatus.name),
+        ],
       },
       extend: {
         description: "Restarts a reviewer's lease",

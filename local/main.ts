@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandTargets } from '../cli/files.js';
+import { pendingReviews } from '../shared/dashboard/backlog.js';
+import { plural } from '../shared/report/words.js';
 import type { Uploaded } from './drafts.js';
-import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
+import { uploadDraft, waitForResult } from './drafts.js';
 import { startLocalPipeline } from './pipeline.js';
 import { describeRun, localReconcileDeps, reconcileOnce, scheduleReconciler } from './reconciler.js';
 import { reviewApiHelp, startReviewApiServer } from './review-api.js';
@@ -133,9 +135,12 @@ async function main(): Promise<number> {
     }),
   );
   console.log(`\n${summaryTable(rows)}`);
-  console.log(
-    `\nReview queue depth: ${await queueDepth(pipeline.clients, pipeline.queues.review)} message(s)\n`,
-  );
+  const reviews = await pendingReviews({
+    ...pipeline.clients,
+    tableName: pipeline.names.table,
+    reviewQueueUrl: pipeline.queues.review,
+  });
+  console.log(`\nWaiting for review: ${plural(reviews.waiting, 'draft')} (${reviews.inReview} in review)\n`);
   console.log(connectionHelp(pipeline.target, pipeline.names, pipeline.queues));
   console.log(`\n${reviewApiHelp(reviewApi)}`);
   if (persist) {

@@ -1,6 +1,5 @@
 // The dashboard's reads (GET /stats, GET /drafts). Every read is a Query whose size depends on the window or
 // the page, never on how many results the table holds (README, Dashboards).
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -8,6 +7,7 @@ import { IndexSummary, publisherPk, statusPk } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import { RECORD_STATUSES, TABLE } from '../pipeline/resources.js';
 import type { Principal } from '../review/model.js';
+import { pendingPartition, pendingReviews } from './backlog.js';
 import { summarize, utcDay } from './counters.js';
 import type { Backlog, Cursor, DraftListResponse, StatsResponse } from './model.js';
 import { DASHBOARD, ListQuery, StatsQuery } from './model.js';
@@ -191,28 +191,19 @@ export class DashboardService {
     );
   }
 
-  /**
-   * Drafts waiting for review, each counted once: the versions pending review (a COUNT over their byStatus
-   * partition), of which as many as the review queue has in flight are in review. SQS counts messages, not
-   * drafts: a message delivered twice or left from a decision would count twice, and a lost one not at all.
-   */
+  /** Drafts waiting for review and in review, each counted once (./backlog.ts), and the oldest pending upload. */
   private async backlog(now: Date): Promise<Backlog> {
-    const [{ Attributes = {} }, pending, { Items = [] }] = await Promise.all([
-      this.deps.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: this.deps.reviewQueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
-        }),
+    const [{ waiting, inReview }, { Items = [] }] = await Promise.all([
+      pendingReviews(this.deps),
+      this.deps.db.send(
+        new QueryCommand({ ...pendingPartition(this.deps.tableName), ScanIndexForward: true, Limit: 1 }),
       ),
-      this.countPending(),
-      this.deps.db.send(new QueryCommand({ ...this.pendingPartition(), ScanIndexForward: true, Limit: 1 })),
     ]);
     const [oldest] = Items;
     const uploadedAt = oldest === undefined ? undefined : IndexSummary.parse(oldest).uploadedAt;
-    const leased = Math.min(pending, Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0));
     return {
-      queued: pending - leased,
-      leased,
+      queued: waiting,
+      leased: inReview,
       oldestPending:
         uploadedAt === undefined
           ? null
@@ -221,33 +212,5 @@ export class DashboardService {
               ageSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(uploadedAt)) / 1000)),
             },
     };
-  }
-
-  private pendingPartition() {
-    return {
-      TableName: this.deps.tableName,
-      IndexName: byStatus.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-      ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
-    };
-  }
-
-  /** Index rows are small (the summary attributes): 10,000 pending drafts are about 3 MB, three pages. */
-  private async countPending(): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.deps.db.send(
-        new QueryCommand({
-          ...this.pendingPartition(),
-          Select: 'COUNT',
-          ...(start !== undefined && { ExclusiveStartKey: start }),
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return count;
   }
 }

@@ -8,7 +8,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,6 +15,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModerationResult } from '../contract.js';
+import { pendingReviews } from '../dashboard/backlog.js';
 import { StatsCounters } from '../dashboard/store.js';
 import { auditSk, auditSkPrefix, digestKey, draftPk, ResultRecord, statusPk } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
@@ -308,19 +308,10 @@ export class ReviewService {
     };
   }
 
-  /** SQS's approximate counts: visible messages wait; hidden ones are leased (one of them the caller's). */
+  /** Drafts waiting and in review, each counted once, as the dashboard counts them; one of them the caller's. */
   private async queueCounts(callerHoldsOne: boolean): Promise<QueueCounts> {
-    const { Attributes = {} } = await this.deps.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: this.deps.reviewQueueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const hidden = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    return {
-      waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-      inReviewByOthers: Math.max(0, hidden - (callerHoldsOne ? 1 : 0)),
-    };
+    const { waiting, inReview } = await pendingReviews(this.deps);
+    return { waiting, inReviewByOthers: Math.max(0, inReview - (callerHoldsOne ? 1 : 0)) };
   }
 
   /**

@@ -721,6 +721,8 @@ describe('review API', () => {
         Resource: reviewQueueArn,
       },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+      // The drafts pending review, counted (shared/dashboard/backlog.ts).
+      { Action: 'dynamodb:Query', Resource: () => indexArn('byStatus') },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
       { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
@@ -731,6 +733,7 @@ describe('review API', () => {
     counts: [
       { Action: 'sqs:GetQueueAttributes', Resource: reviewQueueArn },
       { Action: 'dynamodb:GetItem', Resource: tableArn },
+      { Action: 'dynamodb:Query', Resource: () => indexArn('byStatus') },
     ],
     extend: [
       { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },

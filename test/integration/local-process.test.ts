@@ -58,7 +58,7 @@ describe('npm start', () => {
       const started = start('npm', ['start', '--', '--in-memory', '--samples', emptySamples]);
       await until(
         'npm start to be up',
-        async () => (started.output().includes('Review queue depth') ? true : undefined),
+        async () => (started.output().includes('Waiting for review:') ? true : undefined),
         START_MS,
       );
       // Ctrl-C: SIGINT to the terminal's foreground group, npm and the stack alike (and npm passes it on once more).

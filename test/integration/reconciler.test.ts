@@ -157,6 +157,11 @@ describe('review messages', () => {
     });
     const { backlog } = await dashboard.stats(reviewer, {});
     expect(backlog).toMatchObject({ queued: 1, leased: 1 });
+    // The review page's queue line counts the same way (another reviewer's view: the leased draft is not theirs).
+    expect((await reviewService().queue(otherReviewer('a'))).queue).toEqual({
+      waiting: 1,
+      inReviewByOthers: 1,
+    });
     // Enough messages for every version: the reconciler does not read the queue, and sends nothing.
     expect(await reconcileReviews(deps)).toMatchObject({ pending: 2, inventoried: false, reenqueued: 0 });
   });

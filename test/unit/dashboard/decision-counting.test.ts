@@ -13,7 +13,13 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildModeratedRecord, buildReviewMessage } from '../../../shared/pipeline/record.js';
@@ -68,6 +74,8 @@ beforeEach(() => {
   errors.length = 0;
   sqs.on(DeleteMessageCommand).resolves({});
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+  // The queue's counts: no draft pending (shared/dashboard/backlog.ts).
+  db.on(QueryCommand).resolves({ Count: 0 });
   db.on(PutCommand).resolves({});
 });
 
