@@ -20,10 +20,7 @@ import type { DraftFormat } from '../shared/contract.js';
 import { moderateText } from '../shared/engine.js';
 import { defaultPolicy } from '../shared/policy/index.js';
 import { readDraft } from '../shared/read/index.js';
-import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
-import type { ReviewResponsesResult } from './review-responses.js';
-import type { SizingResult } from './sizing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -736,41 +733,23 @@ async function main(): Promise<void> {
   // 5. End to end, on the local pipeline: with the stack's batching window, then with none (a second run, on
   // a fresh pipeline). Last, so its emulators, worker threads and sockets cannot disturb the sections above.
   const { measureEndToEnd } = await import('./e2e.js');
-  let e2e: E2eSection;
-  try {
+  const e2e: E2eSection = await measured(async () => {
     const withStackWindow = await measureEndToEnd({ root: ROOT });
     const withoutWindow = await measureEndToEnd({ root: ROOT, batchingWindowSeconds: 0 });
-    e2e = { ...withStackWindow, batchingWindowZero: withoutWindow };
-  } catch (error) {
-    e2e = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+    return { ...withStackWindow, batchingWindowZero: withoutWindow };
+  });
 
   // 6. The dashboard's API (bench/dashboard.ts): /stats and /drafts over 1,000 then 10,000 stored results.
   const { measureDashboard, dashboardLines } = await import('./dashboard.js');
-  let dashboard: DashboardBenchResult | { error: string };
-  try {
-    dashboard = await measureDashboard();
-  } catch (error) {
-    dashboard = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+  const dashboard = await measured(measureDashboard);
 
   // 7. Sizing (bench/sizing.ts): the worst-case draft, and 20 near-limit drafts with the stack's settings.
   const { measureSizing, sizingLines } = await import('./sizing.js');
-  let sizing: SizingResult | { error: string };
-  try {
-    sizing = await measureSizing();
-  } catch (error) {
-    sizing = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+  const sizing = await measured(measureSizing);
 
   // 8. The review API's answers for the largest drafts (bench/review-responses.ts), against Lambda's 6 MB limit.
   const { measureReviewResponses, reviewResponseLines } = await import('./review-responses.js');
-  let reviewResponses: ReviewResponsesResult | { error: string };
-  try {
-    reviewResponses = await measureReviewResponses(ROOT);
-  } catch (error) {
-    reviewResponses = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+  const reviewResponses = await measured(() => measureReviewResponses(ROOT));
 
   const machine = {
     node: process.version,
@@ -894,21 +873,23 @@ async function main(): Promise<void> {
   );
   console.log(lines.join('\n'));
   if (sink < 0) console.log(sink);
-  if ('error' in e2e) {
-    console.error('bench: the end-to-end run failed (results of the other sections were written)');
-    process.exitCode = 1;
-  }
-  if ('error' in sizing) {
-    console.error('bench: the sizing run failed (results of the other sections were written)');
-    process.exitCode = 1;
-  }
-  if ('error' in dashboard) {
-    console.error('bench: the dashboard run failed (results of the other sections were written)');
-    process.exitCode = 1;
-  }
-  if ('error' in reviewResponses) {
-    console.error('bench: the review answers run failed (results of the other sections were written)');
-    process.exitCode = 1;
+  const failedRuns = Object.entries({
+    'end-to-end': e2e,
+    sizing,
+    dashboard,
+    'review answers': reviewResponses,
+  }).filter(([, section]) => 'error' in section);
+  for (const [name] of failedRuns)
+    console.error(`bench: the ${name} run failed (results of the other sections were written)`);
+  if (failedRuns.length > 0) process.exitCode = 1;
+}
+
+/** A section's result, or its error: a section that fails is recorded, and the others still run and are written. */
+async function measured<T>(run: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await run();
+  } catch (error) {
+    return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
 
