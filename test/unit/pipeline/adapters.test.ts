@@ -25,7 +25,7 @@ import { QUEUES, REVIEW_RENEW_AT_RECEIVES } from '../../../shared/pipeline/resou
 import { ReviewQueue } from '../../../shared/pipeline/review-queue.js';
 import { DraftBucket } from '../../../shared/pipeline/s3.js';
 import { ResultsStore } from '../../../shared/pipeline/store.js';
-import { draftRef, moderationResult, objectBody } from './fixtures.js';
+import { accessDenied, draftRef, moderationResult, objectBody } from './fixtures.js';
 
 const s3 = mockClient(S3Client);
 const db = mockClient(DynamoDBDocumentClient);
@@ -74,12 +74,7 @@ describe('DraftBucket', () => {
   });
 
   describe('with s3:ListBucket limited to drafts/, where S3 answers a missing key with 403', () => {
-    const denied = new S3ServiceException({
-      name: 'AccessDenied',
-      $fault: 'client',
-      message: 'Access Denied',
-      $metadata: { httpStatusCode: 403 },
-    });
+    const denied = accessDenied();
     const ref = draftRef({ key: 'drafts/acme/a.md', versionId: 'v2' });
 
     it('reports a version its prefix no longer lists as not_found, asking by that prefix only', async () => {

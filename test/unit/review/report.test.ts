@@ -3,7 +3,7 @@
 // report's digest under prefix-scoped listing.
 import 'aws-sdk-client-mock-vitest/extend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,7 +12,7 @@ import { DraftError } from '../../../shared/errors.js';
 import { buildFailedRecord, digestKey } from '../../../shared/pipeline/record.js';
 import type { ResultRecord, StoredResult } from '../../../shared/pipeline/record.js';
 import { ReviewService } from '../../../shared/review/service.js';
-import { draftRef, moderationResult, objectBody } from '../pipeline/fixtures.js';
+import { accessDenied, draftRef, moderationResult, objectBody } from '../pipeline/fixtures.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -62,12 +62,7 @@ it('is 404 for an unrecorded version whose bytes differ from the latest, even if
 
 describe('a result in reports/ whose digest is missing (stored before digests were)', () => {
   // The roles list reports/ by prefix only, so S3 answers the missing digest with 403, not 404.
-  const denied = new S3ServiceException({
-    name: 'AccessDenied',
-    $fault: 'client',
-    message: 'Access Denied',
-    $metadata: { httpStatusCode: 403 },
-  });
+  const denied = accessDenied();
   const full = moderationResult();
   const reportKey = 'reports/acme/article.md/v1.json';
   const summary: StoredResult = { ...full };
