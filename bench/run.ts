@@ -1,7 +1,9 @@
 // Benchmark harness (`npm run bench`): engine throughput, 10 KB latency, adversarial inputs, the bundle, the
-// local pipeline end to end (bench/e2e.ts) and the dashboard's API (bench/dashboard.ts). Writes bench/results.json
-// and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on a crash (an end-to-end or
-// dashboard run that fails counts as one, after the results of the other sections are written).
+// local pipeline end to end (bench/e2e.ts), the dashboard's API (bench/dashboard.ts), the moderate function's
+// sizing (bench/sizing.ts) and the review API's answers for the largest drafts (bench/review-responses.ts).
+// Writes bench/results.json and prints a summary. Exits 0 when a target is missed (results.json says so), 1 on
+// a crash (an end-to-end, dashboard, sizing or review-answers run that fails counts as one, after the results
+// of the other sections are written).
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -12,7 +14,6 @@ import { defaultModel } from '../shared/analysis/trained-model.js';
 import type { DraftFormat } from '../shared/contract.js';
 import { analyseText, judgeDraft, moderateText } from '../shared/engine.js';
 import { defaultPolicy } from '../shared/policy/index.js';
-import type { DashboardBenchResult } from './dashboard.js';
 import type { E2eResult } from './e2e.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -688,23 +689,23 @@ async function main(): Promise<void> {
   // 5. End to end, on the local pipeline: with the stack's batching window, then with none (a second run, on
   // a fresh pipeline). Last, so its emulators, worker threads and sockets cannot disturb the sections above.
   const { measureEndToEnd } = await import('./e2e.js');
-  let e2e: E2eSection;
-  try {
+  const e2e: E2eSection = await measured(async () => {
     const withStackWindow = await measureEndToEnd({ root: ROOT });
     const withoutWindow = await measureEndToEnd({ root: ROOT, batchingWindowSeconds: 0 });
-    e2e = { ...withStackWindow, batchingWindowZero: withoutWindow };
-  } catch (error) {
-    e2e = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+    return { ...withStackWindow, batchingWindowZero: withoutWindow };
+  });
 
   // 6. The dashboard's API (bench/dashboard.ts): /stats and /drafts over 1,000 then 10,000 stored results.
   const { measureDashboard, dashboardLines } = await import('./dashboard.js');
-  let dashboard: DashboardBenchResult | { error: string };
-  try {
-    dashboard = await measureDashboard();
-  } catch (error) {
-    dashboard = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
+  const dashboard = await measured(measureDashboard);
+
+  // 7. Sizing (bench/sizing.ts): the worst-case draft, and 20 near-limit drafts with the stack's settings.
+  const { measureSizing, sizingLines } = await import('./sizing.js');
+  const sizing = await measured(measureSizing);
+
+  // 8. The review API's answers for the largest drafts (bench/review-responses.ts), against Lambda's 6 MB limit.
+  const { measureReviewResponses, reviewResponseLines } = await import('./review-responses.js');
+  const reviewResponses = await measured(() => measureReviewResponses(ROOT));
 
   const machine = {
     node: process.version,
@@ -720,6 +721,8 @@ async function main(): Promise<void> {
     bundle,
     e2e,
     dashboard,
+    sizing,
+    reviewResponses,
     machine,
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -788,6 +791,12 @@ async function main(): Promise<void> {
 
   lines.push('', 'End to end (local pipeline: S3 -> SQS -> function -> DynamoDB)', ...e2eLines(e2e));
   lines.push('', 'Dashboard API (local review API on dynalite)', ...dashboardLines(dashboard));
+  lines.push(
+    '',
+    'Sizing: worst-case draft (one core, fresh process) and near-limit drafts',
+    ...sizingLines(sizing),
+  );
+  lines.push('', 'Review API answers for the largest drafts', ...reviewResponseLines(reviewResponses));
 
   const failures = [
     ...Object.entries(perFormat)
@@ -803,6 +812,14 @@ async function main(): Promise<void> {
       .map((result) => `adversarial growth: ${result.name} (${result.format}), ratio ${result.ratio}`),
     ...(bundle.pass.kb ? [] : ['bundle size']),
     ...(bundle.pass.importMs ? [] : ['bundle import time']),
+    ...('error' in sizing || sizing.worstDraft.pass ? [] : ['worst-case draft over the sizing figure']),
+    ...('error' in sizing ||
+    (sizing.nearLimitBurst.processed === sizing.nearLimitBurst.drafts && sizing.nearLimitBurst.timeouts === 0)
+      ? []
+      : ['near-limit drafts: not all processed within the timeout']),
+    ...('error' in reviewResponses
+      ? []
+      : reviewResponses.drafts.filter((d) => !d.pass).map((d) => `review answers over 6 MB: ${d.draft}`)),
   ];
   lines.push('');
   lines.push(failures.length === 0 ? 'All targets met.' : `Targets missed (${failures.length}):`);
@@ -812,13 +829,23 @@ async function main(): Promise<void> {
   );
   console.log(lines.join('\n'));
   if (sink < 0) console.log(sink);
-  if ('error' in e2e) {
-    console.error('bench: the end-to-end run failed (results of the other sections were written)');
-    process.exitCode = 1;
-  }
-  if ('error' in dashboard) {
-    console.error('bench: the dashboard run failed (results of the other sections were written)');
-    process.exitCode = 1;
+  const failedRuns = Object.entries({
+    'end-to-end': e2e,
+    sizing,
+    dashboard,
+    'review answers': reviewResponses,
+  }).filter(([, section]) => 'error' in section);
+  for (const [name] of failedRuns)
+    console.error(`bench: the ${name} run failed (results of the other sections were written)`);
+  if (failedRuns.length > 0) process.exitCode = 1;
+}
+
+/** A section's result, or its error: a section that fails is recorded, and the others still run and are written. */
+async function measured<T>(run: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await run();
+  } catch (error) {
+    return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
 

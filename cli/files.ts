@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SUPPORTED_EXTENSIONS } from '../shared/read/index.js';
+import { DraftError } from '../shared/errors.js';
+import { decodeDraft, detectFormat, SUPPORTED_EXTENSIONS } from '../shared/read/index.js';
 
 export type Target = { kind: 'file'; path: string } | { kind: 'missing'; path: string };
 
@@ -42,4 +43,17 @@ export function documentIdFor(file: string): string {
       .replace(/[^\p{L}\p{N}]+/gu, '-')
       .replace(/^-+|-+$/g, '') || 'draft'
   );
+}
+
+/**
+ * A draft file read as the engine reads it, or a DraftError with the engine's code (`unknown_format`,
+ * `too_large` before a byte is read, `empty`, `binary`, `not_utf8`): `check` and `upload` refuse alike.
+ */
+export function readDraftFile(file: string, maxBytes: number): { bytes: Buffer; text: string } {
+  detectFormat(file);
+  const size = fs.statSync(file).size;
+  if (size > maxBytes)
+    throw new DraftError('too_large', `draft is ${size} bytes; the limit is ${maxBytes} bytes`);
+  const bytes = fs.readFileSync(file);
+  return { bytes, text: decodeDraft(bytes, maxBytes) };
 }

@@ -6,13 +6,18 @@ import type { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
 import { DEFAULT_MAX_BYTES, moderateDraft } from '../shared/engine.js';
 import { DraftError } from '../shared/errors.js';
 import { defaultPolicy, parsePolicy, type Policy } from '../shared/policy/index.js';
+import { titlesOf } from '../shared/report/words.js';
 import * as z from '../shared/zod.js';
-import { documentIdFor, expandTargets } from './files.js';
+import { documentIdFor, expandTargets, readDraftFile } from './files.js';
 import { COLOURS, formatError, formatResult, formatSummary, PLAIN } from './report.js';
+import { ADMIN_USAGE, UPLOAD_USAGE } from './usage.js';
 
 const USAGE = `Usage: claimscan check <file|dir>... [options]
        claimscan local --watch DIR   (upload drafts to the stack \`npm start\` runs)
-       claimscan upload <file> --publisher ID [--api URL] [--token TOKEN]   (through the API: claimscan upload --help)
+       claimscan upload <file> --publisher ID [--api URL] [--token TOKEN]   (through the API: claimscan help upload)
+       claimscan admin redrive --queue ingest|review   (dead-lettered messages back: claimscan help admin)
+       claimscan help [upload|admin]
+       claimscan --version
 
 Checks health-content drafts (.txt, .md, .html) for risky health claims, missing or altered
 disclaimers and citations that are not in the draft's own reference list.
@@ -23,8 +28,22 @@ Options:
   --max-bytes N      refuse drafts larger than N bytes (default ${DEFAULT_MAX_BYTES})
   --no-color         plain output even on a terminal
   -h, --help         show this help
+  --version          print the version
 
+The report goes to stdout; a draft that cannot be checked, and usage errors, go to stderr.
 Exit codes: 0 every draft passes, 1 a draft needs review, 2 a usage or input error.`;
+
+/** The version in package.json, found from this file (cli/ under tsx, dist/cli/ when built). */
+export function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    const file = new URL('package.json', dir);
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'claimscan' && manifest.version !== undefined) return manifest.version;
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
+}
 
 const Options = z.object({
   json: z._default(z.boolean(), false),
@@ -54,17 +73,23 @@ export function run(
         'max-bytes': { type: 'string' },
         color: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (error) {
     return usage(stderr, (error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    stdout.write(`${USAGE}\n`);
+  const [command, ...paths] = positionals;
+  if (values.version) {
+    stdout.write(`claimscan ${packageVersion()}\n`);
     return 0;
   }
-  const [command, ...paths] = positionals;
+  if (values.help || command === 'help') {
+    const topics: Record<string, string> = { upload: UPLOAD_USAGE, admin: ADMIN_USAGE };
+    stdout.write(`${topics[paths[0] ?? ''] ?? USAGE}\n`);
+    return 0;
+  }
   if (command !== 'check')
     return usage(stderr, command ? `unknown command "${command}"` : 'no command given');
   if (paths.length === 0) return usage(stderr, 'no file or directory given');
@@ -83,19 +108,26 @@ export function run(
     return usage(stderr, (error as Error).message);
   }
   const colour = tty && options.data.color && !options.data.json && !process.env.NO_COLOR ? COLOURS : PLAIN;
+  const titles = titlesOf(policy);
 
   const results: Array<ModerationResult | DraftErrorRecord> = [];
   for (const target of expandTargets(paths)) {
     const outcome =
       target.kind === 'missing'
-        ? errorRecord(target.path, 'not_found', `no such file or directory: ${target.path}`)
+        ? { record: errorRecord(target.path, 'not_found', `no such file or directory: ${target.path}`) }
         : checkFile(target.path, policy, options.data.maxBytes);
-    results.push(outcome);
-    if (options.data.json) stdout.write(`${JSON.stringify(outcome)}\n`);
-    else
+    if ('record' in outcome) {
+      results.push(outcome.record);
+      if (options.data.json) stdout.write(`${JSON.stringify(outcome.record)}\n`);
+      else stderr.write(`${formatError(outcome.record, colour)}\n\n`);
+    } else {
+      results.push(outcome.result);
       stdout.write(
-        `${'error' in outcome ? formatError(outcome, colour) : formatResult(outcome, colour)}\n\n`,
+        options.data.json
+          ? `${JSON.stringify(outcome.result)}\n`
+          : `${formatResult(outcome.result, colour, { titles, text: outcome.text })}\n\n`,
       );
+    }
   }
   if (results.length === 0) return usage(stderr, `no .txt, .md or .html drafts found in ${paths.join(', ')}`);
   if (!options.data.json && results.length > 1) stdout.write(`${formatSummary(results, colour)}\n`);
@@ -103,20 +135,21 @@ export function run(
   return results.some((result) => 'verdict' in result && result.verdict === 'review') ? 1 : 0;
 }
 
-function checkFile(file: string, policy: Policy, maxBytes: number): ModerationResult | DraftErrorRecord {
+function checkFile(
+  file: string,
+  policy: Policy,
+  maxBytes: number,
+): { result: ModerationResult; text: string } | { record: DraftErrorRecord } {
   try {
-    const size = fs.statSync(file).size;
-    // Refuse before reading, so a huge file costs nothing.
-    if (size > maxBytes)
-      throw new DraftError('too_large', `draft is ${size} bytes; the limit is ${maxBytes} bytes`);
-    const bytes = fs.readFileSync(file);
-    return moderateDraft(
+    const { bytes, text } = readDraftFile(file, maxBytes);
+    const result = moderateDraft(
       { source: file, documentId: documentIdFor(file), bytes, name: file },
       { policy, maxBytes },
     );
+    return { result, text };
   } catch (error) {
-    if (error instanceof DraftError) return errorRecord(file, error.code, error.message);
-    return errorRecord(file, 'unreadable', `cannot read ${file}: ${(error as Error).message}`);
+    if (error instanceof DraftError) return { record: errorRecord(file, error.code, error.message) };
+    return { record: errorRecord(file, 'unreadable', `cannot read ${file}: ${(error as Error).message}`) };
   }
 }
 
@@ -150,6 +183,10 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import
   if (command === 'local')
     void import('../local/watch.js').then(async ({ runWatch }) => {
       process.exitCode = await runWatch(rest);
+    });
+  else if (command === 'admin')
+    void import('./admin.js').then(async ({ runAdmin }) => {
+      process.exitCode = await runAdmin(rest, { stdout: process.stdout, stderr: process.stderr });
     });
   else if (command === 'upload')
     void import('./upload.js').then(async ({ runUpload }) => {

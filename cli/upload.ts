@@ -3,33 +3,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DraftErrorRecord } from '../shared/contract.js';
+import type { DraftFormat } from '../shared/contract.js';
+import { DraftErrorRecord, ModerationResult } from '../shared/contract.js';
+import { DraftError } from '../shared/errors.js';
+import { draftNameProblem, publisherIdProblem } from '../shared/pipeline/names.js';
 import { MAX_DRAFT_BYTES } from '../shared/pipeline/resources.js';
-import type { ReportResponse } from '../shared/review/model.js';
+import { defaultPolicy } from '../shared/policy/index.js';
+import { detectFormat } from '../shared/read/index.js';
+import { STATUS_TITLES, titlesOf } from '../shared/report/words.js';
+import type { PresignedGet, ReportResponse } from '../shared/review/model.js';
 import * as z from '../shared/zod.js';
 import type { UploadedVersion } from './api-client.js';
 import { ApiClient, ApiError, putDraft } from './api-client.js';
+import { readDraftFile } from './files.js';
 import { COLOURS, formatError, formatResult, PLAIN } from './report.js';
+import { UPLOAD_USAGE } from './usage.js';
 
-export const UPLOAD_USAGE = `Usage: claimscan upload <file> --publisher ID [--api URL] [--token TOKEN] [--timeout S] [--json] [--no-color]
-
-Uploads a draft through the claimscan API (local mode or a deployed stack), waits for its result and prints
-the report, as \`claimscan check\` does.
-  --publisher ID   the publisher the token belongs to (the API refuses any other)
-  --api URL        the API (default: $CLAIMSCAN_API_URL)
-  --token TOKEN    a publisher's bearer token (default: $CLAIMSCAN_TOKEN)
-  --timeout S      seconds to wait for the result (default 120)
-  --json           print the result as JSON (one line) and nothing else on stdout
-  --no-color       plain output even on a terminal
-
-Exit codes: 0 the draft passes, 1 it needs review, 2 a usage, upload or moderation error.`;
-
-export const CONTENT_TYPES: Record<string, string> = {
-  '.txt': 'text/plain',
-  '.md': 'text/markdown',
-  '.markdown': 'text/markdown',
-  '.html': 'text/html',
-  '.htm': 'text/html',
+/** What the API is told the draft is: the format the engine reads it as, always UTF-8. */
+const CONTENT_TYPES: Record<DraftFormat, string> = {
+  text: 'text/plain',
+  markdown: 'text/markdown',
+  html: 'text/html',
 };
 
 const UploadOptions = z.object({
@@ -80,6 +74,9 @@ export function parseUploadArgs(
     color: values.color ?? true,
   });
   if (!options.success) return { error: options.error.issues.map((issue) => issue.message).join('; ') };
+  // The API's rule, so that a publisher id it would refuse is refused here, before the file is read.
+  const publisherProblem = publisherIdProblem(options.data.publisher);
+  if (publisherProblem !== undefined) return { error: `--publisher: ${publisherProblem}` };
   return { options: options.data };
 }
 
@@ -134,52 +131,78 @@ export async function runUpload(argv: readonly string[], io: UploadIo): Promise<
     stderr.write(`claimscan: ${message}\n`);
     return 2;
   };
-  const contentType = CONTENT_TYPES[path.extname(options.file).toLowerCase()];
-  if (contentType === undefined)
-    return fail(`${options.file}: expected one of ${Object.keys(CONTENT_TYPES).join(', ')}`);
-  const stat = fs.statSync(options.file, { throwIfNoEntry: false });
-  if (stat === undefined || !stat.isFile()) return fail(`no such file: ${options.file}`);
-  // Refused before reading: the pipeline would record it as too large anyway.
-  if (stat.size > MAX_DRAFT_BYTES)
-    return fail(`${options.file} is ${stat.size} bytes; the limit is ${MAX_DRAFT_BYTES} bytes`);
-  const bytes = fs.readFileSync(options.file);
+  const colour = io.tty && options.color && !options.json && !io.env.NO_COLOR ? COLOURS : PLAIN;
+  const refuse = (record: DraftErrorRecord) => {
+    if (options.json) stdout.write(`${JSON.stringify(record)}\n`);
+    else stderr.write(`${formatError(record, colour)}\n`);
+    return 2;
+  };
+  // The file's name becomes the document id: the API's rule for it (shared/pipeline/names.ts), checked first.
+  const name = path.basename(options.file);
+  const nameProblem = draftNameProblem(name);
+  if (nameProblem !== undefined) return fail(`cannot upload ${JSON.stringify(name)}: ${nameProblem}`);
+  // Checked here as \`check\` checks it, before a byte is sent: the pipeline would only record the same failure.
+  let draft: { bytes: Buffer; text: string };
+  try {
+    const stat = fs.statSync(options.file, { throwIfNoEntry: false });
+    if (stat === undefined || !stat.isFile())
+      throw new DraftError('not_found', `no such file: ${options.file}`);
+    draft = readDraftFile(options.file, MAX_DRAFT_BYTES);
+  } catch (error) {
+    if (!(error instanceof DraftError)) return fail(`cannot read ${options.file}: ${String(error)}`);
+    return refuse({ source: options.file, error: { code: error.code, message: error.message } });
+  }
+  const contentType = CONTENT_TYPES[detectFormat(options.file)];
 
   const api = new ApiClient(options.api, options.token);
   let report: ReportResponse | undefined;
+  let result: ModerationResult | null;
   try {
     const upload = await api.requestUpload({
-      name: path.basename(options.file),
+      name,
       contentType: `${contentType}; charset=utf-8`,
-      size: bytes.byteLength,
+      size: draft.bytes.byteLength,
       publisherId: options.publisher,
     });
     stderr.write(`Uploading ${options.file} to ${upload.key}\n`);
-    const uploaded = await putDraft(upload, bytes, progressBar(stderr, io.stderrTty));
+    const uploaded = await putDraft(upload, draft.bytes, progressBar(stderr, io.stderrTty));
     report = await waitForReport(api, upload.documentId, uploaded, options.timeoutSeconds, io);
     if (report === undefined)
       return fail(
         `no result for ${upload.documentId} (version ${uploaded.version}) after ${options.timeoutSeconds} s`,
       );
+    // A result too large for the API's answer comes cut down: the full one is a presigned GET away.
+    result = report.resultUrl === undefined ? report.result : await fullResult(report.resultUrl);
   } catch (error) {
     if (error instanceof ApiError) return fail(`${error.message} (${error.code})`);
     return fail(String(error instanceof Error ? error.message : error));
   }
 
-  const colour = io.tty && options.color && !options.json && !io.env.NO_COLOR ? COLOURS : PLAIN;
-  const { draft, result } = report;
+  const { draft: version } = report;
   if (result === null) {
-    const record = DraftErrorRecord.parse({
-      source: draft.key,
-      error: draft.failure ?? {
-        code: 'unreadable',
-        message: `the draft was not moderated (${draft.status})`,
-      },
-    });
-    stdout.write(options.json ? `${JSON.stringify(record)}\n` : `${formatError(record, colour)}\n`);
-    return 2;
+    return refuse(
+      DraftErrorRecord.parse({
+        source: version.key,
+        error: version.failure ?? {
+          code: 'unreadable',
+          message: `the draft was not moderated (${version.status})`,
+        },
+      }),
+    );
   }
-  stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatResult(result, colour)}\n`);
+  stdout.write(
+    options.json
+      ? `${JSON.stringify(result)}\n`
+      : `${formatResult(result, colour, { titles: titlesOf(defaultPolicy), text: draft.text })}\n`,
+  );
   return result.verdict === 'review' ? 1 : 0;
+}
+
+async function fullResult(get: PresignedGet): Promise<ModerationResult> {
+  const response = await fetch(get.url, { headers: get.headers });
+  if (!response.ok)
+    throw new ApiError(response.status, 'bad_response', `the full result: HTTP ${response.status}`);
+  return ModerationResult.parse(await response.json());
 }
 
 /** Polls the report route until the pipeline has recorded the version, with a status line on stderr. */
@@ -197,7 +220,7 @@ async function waitForReport(
     const waited = Math.round((Date.now() - started) / 1000);
     if (report !== undefined) {
       if (io.stderrTty && poll > 0) io.stderr.write('\n');
-      io.stderr.write(`Moderated: ${report.draft.status} (after ${waited} s)\n`);
+      io.stderr.write(`Checked: ${STATUS_TITLES[report.draft.status]} (after ${waited} s)\n`);
       return report;
     }
     if (Date.now() >= deadline) {

@@ -15,9 +15,12 @@ export const PipelineContext = z.object({
 });
 export type PipelineContext = z.infer<typeof PipelineContext>;
 
-/** `context` adds to (and wins over) what cdk.json and `-c key=value` provide. */
-export function createPipelineApp(context: Record<string, unknown> = {}) {
-  const app = new App({ context });
+/**
+ * `context` adds to (and wins over) what cdk.json and `-c key=value` provide. Apps given one `outdir` share CDK's
+ * asset cache within a process: a function bundled for one stage is not bundled again for another (the tests).
+ */
+export function createPipelineApp(context: Record<string, unknown> = {}, options: { outdir?: string } = {}) {
+  const app = new App({ context, ...(options.outdir !== undefined && { outdir: options.outdir }) });
   const settings = PipelineContext.parse({
     stage: app.node.tryGetContext('stage'),
     appName: app.node.tryGetContext('appName'),

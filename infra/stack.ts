@@ -1,5 +1,13 @@
 // The moderation pipeline on AWS: drafts/ upload -> ingest queue -> moderate function -> results table + review queue.
-import { AssetStaging, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetStaging,
+  CfnOutput,
+  CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -17,7 +25,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -29,6 +37,7 @@ import {
   MODERATE_FUNCTION,
   PREFIXES,
   QUEUES,
+  RECONCILER,
   resourceNames,
   REVIEW_API,
   TABLE,
@@ -47,6 +56,7 @@ import {
   moderateAfterBundlingCommands,
   PROJECT_ROOT,
 } from './bundling.js';
+import { AccountBoundQueueDestination } from './notifications.js';
 import { WebHosting } from './web-hosting.js';
 
 export interface PipelineStackProps extends StackProps {
@@ -149,7 +159,7 @@ export class PipelineStack extends Stack {
     // FIFO: the function supplies a deduplication id per draft version.
     const { queue: reviewQueue, deadLetter: reviewDlq } = queueWithDeadLetter('Review', queues.review);
 
-    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SqsDestination(ingestQueue), {
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new AccountBoundQueueDestination(ingestQueue), {
       prefix: PREFIXES.drafts,
     });
     // CDK's singleton that applies the notification configuration; its role is defined by CDK, not here.
@@ -157,6 +167,15 @@ export class PipelineStack extends Stack {
       child.node.id.startsWith('BucketNotificationsHandler'),
     );
     if (notificationsHandler !== undefined) {
+      // Lambda would create its log group on first run, kept forever: this one expires like the others.
+      const handlerLogs = new logs.LogGroup(this, 'BucketNotificationsHandlerLogs', {
+        logGroupName: `/${names.stack}/bucket-notifications`,
+        retention: MODERATE_FUNCTION.logRetentionDays[stage],
+        removalPolicy,
+      });
+      (notificationsHandler.node.defaultChild as CfnResource).addPropertyOverride('LoggingConfig', {
+        LogGroup: handlerLogs.logGroupName,
+      });
       Validations.of(notificationsHandler).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
@@ -188,12 +207,13 @@ export class PipelineStack extends Stack {
       retention: MODERATE_FUNCTION.logRetentionDays[stage],
       removalPolicy,
     });
-    // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and a deleted draft would
-    // look like a permissions fault. No s3:prefix condition: GetObject's 404-or-403 check has no prefix to match.
+    // Listing only under drafts/ (s3:prefix): a read of a deleted draft then gets 403, not 404, and the function
+    // lists that one key to tell a gone version from a denied one (shared/pipeline/s3.ts, readIfPresent).
     const listDraftKeys = new iam.PolicyStatement({
       sid: 'ListDraftKeys',
-      actions: ['s3:ListBucket'],
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
       resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${PREFIXES.drafts}*` } },
     });
     // An explicit role: only the grants below, no managed policies.
     const role = new iam.Role(this, 'ModerateRole', {
@@ -225,6 +245,14 @@ export class PipelineStack extends Stack {
     );
     reviewQueue.grantSendMessages(role);
     const bucketId = this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    // Active tracing adds X-Ray's two write actions to each function's role.
+    const acknowledgeTracing = (traced: iam.Role) =>
+      Validations.of(traced).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource narrower than *.',
+      });
+    acknowledgeTracing(role);
     for (const [prefix, access] of [
       [PREFIXES.drafts, 'read'],
       [PREFIXES.reports, 'write'],
@@ -245,6 +273,7 @@ export class PipelineStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: MODERATE_FUNCTION.memoryMiB,
       timeout: Duration.seconds(MODERATE_FUNCTION.timeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,
       environment: {
@@ -333,11 +362,12 @@ export class PipelineStack extends Stack {
       ...(props.reviewPageUrls ?? []),
     ];
     const pageOrigins = [web.origin, ...(props.reviewPageUrls ?? []).map((url) => new URL(url).origin)];
-    // The publisher page uploads drafts with a presigned PUT; x-amz-* covers the SDK's checksum headers.
+    // The publisher page uploads drafts with a presigned PUT; x-amz-* covers the SDK's checksum headers. The
+    // pages fetch a draft's text too large for the API's answer with a presigned GET.
     bucket.addCorsRule({
       allowedOrigins: pageOrigins,
-      allowedMethods: [s3.HttpMethods.PUT],
-      allowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+      allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+      allowedHeaders: ['content-type', 'content-length', 'if-match', 'x-amz-*'],
       exposedHeaders: ['ETag', 'x-amz-version-id'],
       maxAge: 3600,
     });
@@ -367,6 +397,11 @@ export class PipelineStack extends Stack {
       writeAttributes: new cognito.ClientAttributes(),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+      // Chosen, not Cognito's defaults (a 30-day refresh token): REVIEW_API.tokens says why.
+      idTokenValidity: Duration.minutes(REVIEW_API.tokens.idTokenMinutes),
+      accessTokenValidity: Duration.minutes(REVIEW_API.tokens.accessTokenMinutes),
+      refreshTokenValidity: Duration.hours(REVIEW_API.tokens.refreshTokenHours),
+      authSessionValidity: Duration.minutes(REVIEW_API.tokens.signInSessionMinutes),
     });
     // Managed login shows nothing for a client without a style: Cognito's default one.
     new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
@@ -376,11 +411,18 @@ export class PipelineStack extends Stack {
     });
 
     // One function per route (functions/review-<route>.ts). What each calls, from shared/review/service.ts:
-    // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease) and GetItem (on a lost
-    //   condition), sqs:DeleteMessage (a message whose version is already decided); s3:GetObject and
-    //   GetObjectVersion on drafts/* (the draft's text) with s3:ListBucket (so a deleted draft is a 404),
-    //   s3:GetObject on reports/* (an overflowed result).
+    // - next: sqs:ReceiveMessage on the review queue; dynamodb:UpdateItem (the lease, and the reviewer's pointer to
+    //   it) and GetItem (the pointer, a lost condition), sqs:DeleteMessage (a message whose version is already
+    //   decided); s3:GetObject and GetObjectVersion on drafts/* (the draft's text, also signed into a presigned
+    //   GET when it is too large to send) with s3:ListBucket under drafts/ (so a deleted draft is a 404),
+    //   s3:GetObject on reports/* (an overflowed result's digest, else the result) with s3:ListBucket under
+    //   reports/ (so a missing digest is a 404); sqs:ChangeMessageVisibility (a skipped lease handed back),
+    //   sqs:GetQueueAttributes and dynamodb:Query on byStatus (the counts it answers with, drafts each counted once:
+    //   shared/dashboard/backlog.ts), sqs:SendMessage on the review DLQ (a message no
+    //   reviewer can use) and on the review queue (renewing a message near its receive limit).
+    // - counts: dynamodb:GetItem (the caller's lease pointer and its version); the counts, as next.
     // - extend: dynamodb:UpdateItem (the lease), GetItem (the 409's current state); sqs:ChangeMessageVisibility.
+    // - release: as extend (the lease removed, the message made visible).
     // - decision: dynamodb:UpdateItem (the decision), PutItem (the audit entry), GetItem (the 409's current state);
     //   sqs:DeleteMessage.
     // - draft: dynamodb:Query (the draft's history).
@@ -400,6 +442,14 @@ export class PipelineStack extends Stack {
       sid: 'ReadReports',
       actions: ['s3:GetObject'],
       resources: [bucket.arnForObjects(`${PREFIXES.reports}*`)],
+    });
+    // A report's digest may not exist (a result stored before digests were): listing that one key under reports/
+    // tells its 403 from a denied read, as for drafts. Reports are never versioned reads: no ListBucketVersions.
+    const listReportKeys = new iam.PolicyStatement({
+      sid: 'ListReportKeys',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': `${PREFIXES.reports}*` } },
     });
     const writeDrafts = new iam.PolicyStatement({
       sid: 'WriteDrafts',
@@ -434,17 +484,43 @@ export class PipelineStack extends Stack {
       { description: string; statements: iam.PolicyStatement[]; environment?: Record<string, string> }
     > = {
       next: {
-        description: 'Leases the next flagged draft to a reviewer',
+        description: "Leases the next flagged draft to a reviewer, or resumes the reviewer's own",
         statements: [
-          reviewQueueAccess('ReceiveMessage', 'DeleteMessage'),
+          reviewQueueAccess(
+            'ReceiveMessage',
+            'DeleteMessage',
+            'ChangeMessageVisibility',
+            'GetQueueAttributes',
+            'SendMessage',
+          ),
           tableAccess('GetItem', 'UpdateItem'),
+          indexQuery(TABLE.indexes.byStatus.name),
           readDrafts,
           listDraftKeys,
           readReports,
+          listReportKeys,
+          new iam.PolicyStatement({
+            sid: 'ReviewDlq',
+            actions: ['sqs:SendMessage'],
+            resources: [reviewDlq.queueArn],
+          }),
+        ],
+        environment: { [ENV.reviewDlqUrl]: reviewDlq.queueUrl },
+      },
+      counts: {
+        description: "Counts the review queue and finds the reviewer's own lease",
+        statements: [
+          reviewQueueAccess('GetQueueAttributes'),
+          tableAccess('GetItem'),
+          indexQuery(TABLE.indexes.byStatus.name),
         ],
       },
       extend: {
         description: "Restarts a reviewer's lease",
+        statements: [reviewQueueAccess('ChangeMessageVisibility'), tableAccess('GetItem', 'UpdateItem')],
+      },
+      release: {
+        description: "Hands a reviewer's lease back to the queue",
         statements: [reviewQueueAccess('ChangeMessageVisibility'), tableAccess('GetItem', 'UpdateItem')],
       },
       decision: {
@@ -460,7 +536,7 @@ export class PipelineStack extends Stack {
       },
       report: {
         description: "Reads a draft version's full report",
-        statements: [tableAccess('Query'), readDrafts, listDraftKeys, readReports],
+        statements: [tableAccess('Query'), readDrafts, listDraftKeys, readReports, listReportKeys],
       },
       stats: {
         description: "Reads the dashboard's counts, durations and review backlog",
@@ -475,15 +551,26 @@ export class PipelineStack extends Stack {
         statements: [indexQuery(TABLE.indexes.byStatus.name, TABLE.indexes.byPublisher.name)],
       },
     };
-    const reviewFunctions = {} as Record<RouteName, NodejsFunction>;
-    for (const [route, { description, statements, environment = {} }] of Object.entries(
-      reviewRoutes,
-    ) as Array<[RouteName, (typeof reviewRoutes)[RouteName]]>) {
-      const id = `Review${route[0]?.toUpperCase()}${route.slice(1)}`;
-      const functionName = `${names.reviewFunctionPrefix}${route}`;
+    const reconcilerEnvironment = {
+      [ENV.ingestQueueUrl]: ingestQueue.queueUrl,
+      [ENV.bucketName]: bucket.bucketName,
+      [ENV.bucketVersioned]: 'true',
+    };
+    // A function with its own log group and role, holding only `statements` (review API routes, reconcilers).
+    const functionWithOwnRole = (spec: {
+      id: string;
+      functionName: string;
+      description: string;
+      entry: string;
+      statements: iam.PolicyStatement[];
+      environment: Record<string, string>;
+      memoryMiB: number;
+      timeoutSeconds: number;
+    }) => {
+      const { id, functionName, statements } = spec;
       const functionLogs = new logs.LogGroup(this, `${id}Logs`, {
         logGroupName: `/aws/lambda/${functionName}`,
-        retention: REVIEW_API.function.logRetentionDays[stage],
+        retention: MODERATE_FUNCTION.logRetentionDays[stage],
         removalPolicy,
       });
       const functionRole = new iam.Role(this, `${id}Role`, {
@@ -491,6 +578,7 @@ export class PipelineStack extends Stack {
         description: `Runs ${functionName}`,
       });
       functionLogs.grantWrite(functionRole);
+      acknowledgeTracing(functionRole);
       for (const statement of statements) functionRole.addToPolicy(statement);
       for (const prefix of new Set(statements.flatMap((statement) => objectPrefixes.get(statement) ?? []))) {
         Validations.of(functionRole).acknowledge({
@@ -498,16 +586,17 @@ export class PipelineStack extends Stack {
           reason: `Object keys are not known in advance; access is limited to the ${prefix} prefix.`,
         });
       }
-      reviewFunctions[route] = new NodejsFunction(this, id, {
+      return new NodejsFunction(this, id, {
         functionName,
-        description: `Review API, ${ROUTES[route].method} ${ROUTES[route].template}: ${description}`,
-        entry: functionEntry(`review-${route}`),
+        description: spec.description,
+        entry: spec.entry,
         projectRoot: PROJECT_ROOT,
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: REVIEW_API.function.memoryMiB,
-        timeout: Duration.seconds(REVIEW_API.function.timeoutSeconds),
+        memorySize: spec.memoryMiB,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        tracing: lambda.Tracing.ACTIVE,
         role: functionRole,
         logGroup: functionLogs,
         environment: {
@@ -516,9 +605,99 @@ export class PipelineStack extends Stack {
           [ENV.reviewQueueUrl]: reviewQueue.queueUrl,
           [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
           NODE_OPTIONS: '--enable-source-maps',
-          ...environment,
+          ...spec.environment,
         },
         bundling: bundling(),
+      });
+    };
+    const reviewFunctions = {} as Record<RouteName, NodejsFunction>;
+    for (const [route, { description, statements, environment = {} }] of Object.entries(
+      reviewRoutes,
+    ) as Array<[RouteName, (typeof reviewRoutes)[RouteName]]>) {
+      reviewFunctions[route] = functionWithOwnRole({
+        id: `Review${route[0]?.toUpperCase()}${route.slice(1)}`,
+        functionName: `${names.reviewFunctionPrefix}${route}`,
+        description: `Review API, ${ROUTES[route].method} ${ROUTES[route].template}: ${description}`,
+        entry: functionEntry(`review-${route}`),
+        statements,
+        environment,
+        memoryMiB: REVIEW_API.function.memoryMiB,
+        timeoutSeconds: REVIEW_API.function.timeoutSeconds,
+      });
+    }
+
+    // --- Reconciler (issue 12) --------------------------------------------------------------------------------
+    // What each calls, from shared/pipeline/reconcile.ts:
+    // - reviews: dynamodb:Query on byStatus (the pending versions), GetItem (a candidate's item), UpdateItem (the
+    //   resend's claim, or the pipeline's reviewEnqueuedAt); sqs:GetQueueAttributes (the queue's counts and
+    //   creation), ReceiveMessage and ChangeMessageVisibility (the inventory, which lets every message go again),
+    //   SendMessage on the review queue (a resend; and with DeleteMessage, renewing a message near its receive
+    //   limit, shared/pipeline/review-queue.ts).
+    // - drafts: s3:ListBucket and ListBucketVersions under drafts/ only; dynamodb:Query on byPublisher (the
+    //   publisher's recorded versions) and on the table (a draft's latest result), PutItem (the resend's marker,
+    //   the sweep's cursor), GetItem and DeleteItem (the cursor); sqs:GetQueueAttributes (its creation) and
+    //   SendMessage on the ingest queue.
+    const reconcilers = {
+      reviews: functionWithOwnRole({
+        id: 'ReconcileReviews',
+        functionName: names.reconcileReviewsFunction,
+        description: 'Re-enqueues versions pending review whose review message is gone',
+        entry: functionEntry('reconcile-reviews'),
+        statements: [
+          indexQuery(TABLE.indexes.byStatus.name),
+          tableAccess('GetItem', 'UpdateItem'),
+          reviewQueueAccess(
+            'ChangeMessageVisibility',
+            'DeleteMessage',
+            'GetQueueAttributes',
+            'ReceiveMessage',
+            'SendMessage',
+          ),
+        ],
+        environment: reconcilerEnvironment,
+        memoryMiB: RECONCILER.reviews.memoryMiB,
+        timeoutSeconds: RECONCILER.reviews.timeoutSeconds,
+      }),
+      drafts: functionWithOwnRole({
+        id: 'ReconcileDrafts',
+        functionName: names.reconcileDraftsFunction,
+        description: 'Sends the upload event again for drafts/ objects without a result',
+        entry: functionEntry('reconcile-drafts'),
+        statements: [
+          listDraftKeys,
+          tableAccess('DeleteItem', 'GetItem', 'PutItem', 'Query'),
+          indexQuery(TABLE.indexes.byPublisher.name),
+          new iam.PolicyStatement({
+            sid: 'IngestQueue',
+            actions: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
+            resources: [ingestQueue.queueArn],
+          }),
+        ],
+        environment: reconcilerEnvironment,
+        memoryMiB: RECONCILER.drafts.memoryMiB,
+        timeoutSeconds: RECONCILER.drafts.timeoutSeconds,
+      }),
+    };
+    // Each schedule assumes a role of its own, which may invoke its function and nothing else.
+    for (const [id, fn, every] of [
+      ['ReconcileReviewsSchedule', reconcilers.reviews, Duration.minutes(RECONCILER.reviews.everyMinutes)],
+      ['ReconcileDraftsSchedule', reconcilers.drafts, Duration.days(RECONCILER.drafts.everyDays)],
+    ] as const) {
+      const scheduleRole = new iam.Role(this, `${id}Role`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+        description: `Lets EventBridge Scheduler invoke ${fn.node.id} and nothing else`,
+      });
+      scheduleRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+      );
+      new scheduler.Schedule(this, id, {
+        schedule: scheduler.ScheduleExpression.rate(every),
+        description: `Runs ${fn.node.id} (README, Nothing stranded)`,
+        target: {
+          bind: () => ({ arn: fn.functionArn, role: scheduleRole, retryPolicy: { maximumRetryAttempts: 2 } }),
+        },
       });
     }
 
@@ -588,13 +767,32 @@ export class PipelineStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // CloudWatch publishes to the encrypted topic, so it must be able to use the key.
-    alarmKey.grant(
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
+    // CloudWatch publishes to the encrypted topic, so it must be able to use the key and to publish: both only
+    // for alarms of this account (without the Allow on the topic, alarm notifications are silently dropped).
+    const alarmsOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsEncrypt',
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: alarmsOfThisAccount,
+      }),
     );
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: alarmKey, enforceSSL: true });
+    alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: alarmsOfThisAccount,
+      }),
+    );
     if (props.alarmEmail !== undefined) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
 
     const oneMinuteMax = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
@@ -610,15 +808,18 @@ export class PipelineStack extends Stack {
       created.addOkAction(new SnsAction(alarmTopic));
       return created;
     };
-    const dlqAlarm = (id: string, queue: sqs.Queue, what: string, maxReceiveCount: number) =>
-      alarm(
-        id,
-        `${what} messages failed ${maxReceiveCount} times and wait in the dead-letter queue`,
-        queue.metricApproximateNumberOfMessagesVisible(oneMinuteMax),
-        1,
-      );
-    dlqAlarm('IngestDlqNotEmpty', ingestDlq, 'Ingest', QUEUES.ingest.maxReceiveCount);
-    dlqAlarm('ReviewDlqNotEmpty', reviewDlq, 'Review', QUEUES.review.maxReceiveCount);
+    const dlqAlarm = (id: string, queue: sqs.Queue, description: string) =>
+      alarm(id, description, queue.metricApproximateNumberOfMessagesVisible(oneMinuteMax), 1);
+    dlqAlarm(
+      'IngestDlqNotEmpty',
+      ingestDlq,
+      `Ingest messages failed ${QUEUES.ingest.maxReceiveCount} times and wait in the dead-letter queue`,
+    );
+    dlqAlarm(
+      'ReviewDlqNotEmpty',
+      reviewDlq,
+      'Review messages no reviewer can use (no valid body, no result) wait in the dead-letter queue',
+    );
     alarm(
       'ModerateErrors',
       'The moderate function failed as a whole (crash, timeout or out of memory)',
@@ -634,6 +835,58 @@ export class PipelineStack extends Stack {
       }),
       ALARMS.reviewMessageMaxAgeSeconds,
     );
+
+    alarm(
+      'IngestBacklogAge',
+      'An upload has waited too long to be moderated: the function is failing, throttled or stopped',
+      ingestQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      ALARMS.ingestMessageMaxAgeSeconds,
+    );
+    alarm(
+      'ModerateThrottles',
+      'The moderate function was throttled: the account or region concurrency is exhausted',
+      moderate.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      1,
+    );
+    alarm(
+      'ModerateDurationNearTimeout',
+      `A moderate invocation took over ${ALARMS.durationShareOfTimeout * 100}% of its timeout: re-measure the worst draft (README, Sizing)`,
+      moderate.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      ALARMS.durationShareOfTimeout * MODERATE_FUNCTION.timeoutSeconds * 1000,
+    );
+
+    // The reconciler: anything it had to send again means something upstream lost it; and a failing reconciler
+    // catches nothing.
+    const hourlySum = { period: Duration.hours(1), statistic: cloudwatch.Stats.SUM };
+    const reconciled = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: METRICS.reconcile.service, stage },
+        ...hourlySum,
+      });
+    alarm(
+      'ReconcilerReenqueuedReviews',
+      'The reconciler put flagged drafts back on the review queue: their messages were lost (expired, dead-lettered and not redriven, deleted)',
+      reconciled(METRICS.reconcile.reviews),
+      1,
+    );
+    alarm(
+      'ReconcilerResentUploads',
+      'The reconciler sent upload events again for drafts without a result: their events were lost (expired, or dropped)',
+      reconciled(METRICS.reconcile.drafts),
+      1,
+    );
+    for (const fn of Object.values(reconcilers))
+      alarm(
+        `${fn.node.id}Errors`,
+        `${fn.node.id} failed: nothing stranded is caught until a run succeeds`,
+        fn.metricErrors(hourlySum),
+        1,
+      );
 
     const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
     alarm(

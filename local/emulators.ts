@@ -11,6 +11,7 @@ import { createRequestHandler } from 'local-aws-sqs';
 import type { AwsTarget } from '../shared/pipeline/config.js';
 import { installS3Conformance } from './s3-conformance.js';
 import type { S3ObjectEventListener, S3rverApp } from './s3-conformance.js';
+import { withAwsQueueCounts } from './sqs-counts.js';
 import { withFifoDeduplication } from './sqs-fifo-dedup.js';
 
 const require = createRequire(import.meta.url);
@@ -30,13 +31,16 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
 /**
  * The local pages are served from the local API server (http://127.0.0.1:<its port>) and PUT drafts straight to
  * s3rver, another port, so another origin. Any 127.0.0.1 port: the API's port is chosen at start. The page
- * reads the version from the response, so ETag and x-amz-version-id are exposed.
+ * reads the version from the response, so ETag and x-amz-version-id are exposed. A draft too large for the
+ * review API's answer is read with a presigned GET (pinned to its version with If-Match).
  */
 export const LOCAL_BUCKET_CORS = `<CORSConfiguration>
   <CORSRule>
     <AllowedOrigin>http://${LOCAL_HOST}:*</AllowedOrigin>
     <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
     <AllowedHeader>content-type</AllowedHeader>
+    <AllowedHeader>if-match</AllowedHeader>
     <ExposeHeader>ETag</ExposeHeader>
     <ExposeHeader>x-amz-version-id</ExposeHeader>
     <MaxAgeSeconds>300</MaxAgeSeconds>
@@ -126,7 +130,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       accountId: LOCAL_ACCOUNT_ID,
       emulateQueueCreationLifecycle: false,
     });
-    const sqsServer = createServer(withFifoDeduplication(sqs.requestHandler));
+    const sqsServer = createServer(withFifoDeduplication(withAwsQueueCounts(sqs.requestHandler)));
     const sqsPort = await listen(sqsServer, ports.sqs ?? 0);
     // Queue URLs are built from this; createSqsServer sets it the same way once it listens.
     sqs.service.PORT = sqsPort;

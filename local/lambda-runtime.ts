@@ -2,6 +2,8 @@
 // functions/moderate.ts), configured only by its environment, one invocation at a time per execution
 // environment. Each environment is a worker thread with its own process.env, so the function's settings
 // never leak into this process, and the CPU-bound engine does not stall the emulators on the main thread.
+// The stack's settings hold here too: memory caps each environment's heap, and the timeout is scaled by the share
+// of a core Lambda gives that memory, since a local core runs the engine as fast as a whole Lambda vCPU would.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { MODERATE_BUNDLE, moderateBuildOptions } from '../infra/bundling.js';
-import { ENV, METRICS, MODERATE_FUNCTION } from '../shared/pipeline/resources.js';
+import { ENV, lambdaCpuShare, METRICS, MODERATE_FUNCTION } from '../shared/pipeline/resources.js';
 import type { LocalTarget } from './emulators.js';
 import type { LocalResources } from './resources.js';
 
@@ -35,7 +37,9 @@ export interface LambdaRuntimeOptions {
   resources: LocalResources;
   /** Execution environments, i.e. how many batches run at once. */
   concurrency: number;
+  /** The stack's (MODERATE_FUNCTION) when absent. */
   timeoutSeconds?: number;
+  memoryMiB?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Each line the function logs (Powertools JSON); dropped when absent. */
   onLog?: (line: string) => void;
@@ -44,6 +48,18 @@ export interface LambdaRuntimeOptions {
 type Reply = { id: number; response: SQSBatchResponse } | { id: number; error: string } | { ready: true };
 
 export class FunctionTimeoutError extends Error {}
+
+/** How long a local invocation may run: the work Lambda's share of a core gets done within the timeout. */
+export const localTimeoutMs = (timeoutSeconds: number, memoryMiB: number) =>
+  Math.round(timeoutSeconds * 1000 * lambdaCpuShare(memoryMiB));
+
+/** What the runner and the bench read: invocations, how many timed out, the longest that finished. */
+export interface RuntimeStats {
+  invocations: number;
+  timeouts: number;
+  crashes: number;
+  longestMs: number;
+}
 
 class ExecutionEnvironment {
   private readonly worker: Worker;
@@ -58,9 +74,17 @@ class ExecutionEnvironment {
     bundleUrl: string,
     bootstrap: string,
     env: Record<string, string>,
+    memoryMiB: number,
     onLog?: (line: string) => void,
   ) {
-    this.worker = new Worker(bootstrap, { workerData: { bundleUrl }, env, stdout: true, stderr: true });
+    this.worker = new Worker(bootstrap, {
+      workerData: { bundleUrl },
+      env,
+      stdout: true,
+      stderr: true,
+      // The heap is most of a function's memory; running out ends the environment, as Lambda's does.
+      resourceLimits: { maxOldGenerationSizeMb: memoryMiB },
+    });
     for (const stream of [this.worker.stdout, this.worker.stderr]) {
       const lines = createInterface({ input: stream });
       lines.on('line', (line) => {
@@ -103,13 +127,19 @@ export class LambdaRuntime {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
   private readonly timeoutMs: number;
+  private readonly memoryMiB: number;
+  readonly stats: RuntimeStats = { invocations: 0, timeouts: 0, crashes: 0, longestMs: 0 };
 
   private constructor(
     private readonly dir: string,
     private readonly env: Record<string, string>,
     private readonly options: LambdaRuntimeOptions,
   ) {
-    this.timeoutMs = (options.timeoutSeconds ?? MODERATE_FUNCTION.timeoutSeconds) * 1000;
+    this.memoryMiB = options.memoryMiB ?? MODERATE_FUNCTION.memoryMiB;
+    this.timeoutMs = localTimeoutMs(
+      options.timeoutSeconds ?? MODERATE_FUNCTION.timeoutSeconds,
+      this.memoryMiB,
+    );
   }
 
   /** Bundles the function (about a second) and prepares the environments' settings. */
@@ -154,6 +184,7 @@ export class LambdaRuntime {
       pathToFileURL(join(this.dir, MODERATE_BUNDLE.outfile)).href,
       join(this.dir, 'bootstrap.mjs'),
       this.env,
+      this.memoryMiB,
       this.options.onLog,
     );
     this.all.add(created);
@@ -168,7 +199,7 @@ export class LambdaRuntime {
       functionName: this.options.resources.names.moderateFunction,
       functionVersion: '$LATEST',
       invokedFunctionArn: `arn:aws:lambda:${this.options.target.region}:000000000000:function:${this.options.resources.names.moderateFunction}`,
-      memoryLimitInMB: String(MODERATE_FUNCTION.memoryMiB),
+      memoryLimitInMB: String(this.memoryMiB),
       awsRequestId: randomUUID(),
       logGroupName: `/aws/lambda/${this.options.resources.names.moderateFunction}`,
       logStreamName: 'local',
@@ -182,11 +213,16 @@ export class LambdaRuntime {
         this.timeoutMs,
       );
     });
+    const started = Date.now();
+    this.stats.invocations++;
     try {
       const response = await Promise.race([environment.invoke(event, context), timeout]);
+      this.stats.longestMs = Math.max(this.stats.longestMs, Date.now() - started);
       this.idle.push(environment);
       return response;
     } catch (error) {
+      if (error instanceof FunctionTimeoutError) this.stats.timeouts++;
+      else this.stats.crashes++;
       // A timed-out or crashed environment is not reused, as in Lambda.
       this.all.delete(environment);
       await environment.terminate();

@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandTargets } from '../cli/files.js';
+import { pendingReviews } from '../shared/dashboard/backlog.js';
+import { plural } from '../shared/report/words.js';
 import type { Uploaded } from './drafts.js';
-import { queueDepth, uploadDraft, waitForResult } from './drafts.js';
+import { uploadDraft, waitForResult } from './drafts.js';
 import { startLocalPipeline } from './pipeline.js';
+import { describeRun, localReconcileDeps, reconcileOnce, scheduleReconciler } from './reconciler.js';
 import { reviewApiHelp, startReviewApiServer } from './review-api.js';
-import { DEFAULT_DATA_DIR, readState, removeState, writeState } from './state.js';
+import { DEFAULT_DATA_DIR, readState, removeState, stateOf, writeState } from './state.js';
 import { connectionHelp, Progress, summaryTable } from './ui.js';
 
 const USAGE = `Usage: npm start -- [--in-memory] [--data-dir DIR] [--samples DIR] [--review-port N]
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
     clients: pipeline.clients,
     tableName: pipeline.names.table,
     reviewQueueUrl: pipeline.queues.review,
+    reviewDlqUrl: pipeline.queues.reviewDlq,
     bucket: pipeline.names.bucket,
     port: Number(values['review-port']),
     log: {
@@ -66,19 +70,45 @@ async function main(): Promise<number> {
       error: (...args: unknown[]) => log?.write(`[review api] ${args.map(String).join(' ')}\n`),
     },
   });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping...');
-    if (persist) removeState(dataDir);
-    await reviewApi.stop();
-    await pipeline.stop();
-    log?.end();
-    console.log('Stopped.');
+  // Before the samples: what the last run left in flight (its queues were in memory) goes through first.
+  const reconcileDeps = localReconcileDeps(pipeline, {
+    info: (message: string) => log?.write(`[reconciler] ${message}\n`),
+    warn: (message: string) => log?.write(`[reconciler] ${message}\n`),
+  });
+  const atStart = await reconcileOnce(reconcileDeps);
+  const found = describeRun(atStart);
+  if (found !== undefined) console.log(found);
+  const reconciler = scheduleReconciler(
+    reconcileDeps,
+    (run) => {
+      const line = describeRun(run);
+      if (line !== undefined) console.log(line);
+    },
+    (error) => log?.write(`[reconciler] ${String(error)}\n`),
+  );
+
+  // Ctrl-C reaches npm and this process alike, and npm passes it on: a second signal must not cut the stop short.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      console.log('\nStopping...');
+      let code = 0;
+      try {
+        if (persist) removeState(dataDir);
+        await reconciler.stop();
+        await reviewApi.stop();
+        await pipeline.stop();
+      } catch (error) {
+        console.error('Stopping failed:', error);
+        code = 1;
+      }
+      await new Promise<void>((resolve) => (log === undefined ? resolve() : log.end(resolve)));
+      console.log('Stopped.');
+      process.exit(code);
+    })();
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   const files = expandTargets([values.samples]).filter((target) => target.kind === 'file');
   const samplesDir = path.resolve(values.samples);
@@ -105,19 +135,16 @@ async function main(): Promise<number> {
     }),
   );
   console.log(`\n${summaryTable(rows)}`);
-  console.log(
-    `\nReview queue depth: ${await queueDepth(pipeline.clients, pipeline.queues.review)} message(s)\n`,
-  );
+  const reviews = await pendingReviews({
+    ...pipeline.clients,
+    tableName: pipeline.names.table,
+    reviewQueueUrl: pipeline.queues.review,
+  });
+  console.log(`\nWaiting for review: ${plural(reviews.waiting, 'draft')} (${reviews.inReview} in review)\n`);
   console.log(connectionHelp(pipeline.target, pipeline.names, pipeline.queues));
   console.log(`\n${reviewApiHelp(reviewApi)}`);
   if (persist) {
-    writeState(dataDir, {
-      pid: process.pid,
-      target: pipeline.target,
-      bucket: pipeline.names.bucket,
-      table: pipeline.names.table,
-      reviewQueue: pipeline.queues.review,
-    });
+    writeState(dataDir, stateOf(pipeline));
     console.log(
       `\nResults persist in ${path.relative(process.cwd(), dataDir) || '.'}/ (function logs: function.log).`,
     );

@@ -7,7 +7,7 @@ import { startEmulators } from './emulators.js';
 import type { Emulators, LocalTarget } from './emulators.js';
 import { SqsEventSource } from './event-source.js';
 import { LambdaRuntime } from './lambda-runtime.js';
-import type { LambdaRuntimeOptions } from './lambda-runtime.js';
+import type { LambdaRuntimeOptions, RuntimeStats } from './lambda-runtime.js';
 import { createLocalResources, localNames } from './resources.js';
 import type { LocalResources, ResourceOverrides } from './resources.js';
 import { S3EventBridge } from './s3-bridge.js';
@@ -25,7 +25,9 @@ export interface LocalPipelineOptions extends ResourceOverrides {
    * MODERATE_FUNCTION.maxConcurrency; locally every environment shares this machine's cores, so fewer.
    */
   concurrency?: number;
+  /** The stack's timeout and memory when absent (the bench also runs the settings they replaced). */
   functionTimeoutSeconds?: number;
+  functionMemoryMiB?: number;
   logLevel?: LambdaRuntimeOptions['logLevel'];
   onFunctionLog?: (line: string) => void;
   onError?: (error: unknown) => void;
@@ -36,6 +38,7 @@ export interface LocalPipeline extends LocalResources {
   clients: AwsClients;
   eventSource: SqsEventSource;
   bridge: S3EventBridge;
+  functionStats: RuntimeStats;
   stop(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       resources,
       concurrency,
       ...(options.functionTimeoutSeconds !== undefined && { timeoutSeconds: options.functionTimeoutSeconds }),
+      ...(options.functionMemoryMiB !== undefined && { memoryMiB: options.functionMemoryMiB }),
       ...(options.logLevel !== undefined && { logLevel: options.logLevel }),
       ...(options.onFunctionLog !== undefined && { onLog: options.onFunctionLog }),
     });
@@ -91,6 +95,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       clients,
       eventSource,
       bridge,
+      functionStats: lambda.stats,
       async stop() {
         // Producers first, then consumers, then the services they talk to.
         await bridge.flush();

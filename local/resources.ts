@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../shared/pipeline/config.js';
 import {
   APP_NAME,
@@ -16,6 +16,7 @@ import {
   tableIndexes,
 } from '../shared/pipeline/resources.js';
 import type { QueueDefinition, ResourceNames } from '../shared/pipeline/resources.js';
+import { queueArn } from '../shared/pipeline/queue-admin.js';
 
 /** The local stack is the `dev` stage of its own app name, so its names never equal a deployed stack's. */
 export const LOCAL_APP_NAME = `${APP_NAME}-local`;
@@ -94,15 +95,6 @@ async function createTable(clients: AwsClients, tableName: string): Promise<void
   throw new Error(`table ${tableName} did not become ACTIVE`);
 }
 
-async function queueArn(clients: AwsClients, url: string): Promise<string> {
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-  );
-  const arn = Attributes?.QueueArn;
-  if (arn === undefined) throw new Error(`no QueueArn for ${url}`);
-  return arn;
-}
-
 async function createQueue(
   clients: AwsClients,
   queue: QueueDefinition,
@@ -130,11 +122,11 @@ async function createQueue(
     }),
     // SQS itself moves a message to the DLQ once it was received maxReceiveCount times (local-aws-sqs does too).
     RedrivePolicy: JSON.stringify({
-      deadLetterTargetArn: await queueArn(clients, dlqUrl),
+      deadLetterTargetArn: await queueArn(clients.sqs, dlqUrl),
       maxReceiveCount: queue.maxReceiveCount,
     }),
   });
-  return { url, arn: await queueArn(clients, url), dlqUrl };
+  return { url, arn: await queueArn(clients.sqs, url), dlqUrl };
 }
 
 export async function createLocalResources(

@@ -33,6 +33,8 @@ export interface ReviewApiServerOptions {
   clients: AwsClients;
   tableName: string;
   reviewQueueUrl: string;
+  /** Where `next` moves a message no reviewer can use (as the stack's next function). */
+  reviewDlqUrl?: string;
   /** The drafts bucket, where POST /uploads presigns; without it uploads answer 500. */
   bucket?: string;
   /** Default REVIEW_API.leaseSeconds. */
@@ -63,6 +65,7 @@ const GROUP = {
 function claimsOf(principal: LocalPrincipal): Record<string, string> {
   return {
     [REVIEW_API.claims.subject]: `local-${principal.name}`,
+    [REVIEW_API.claims.username]: principal.name,
     // API Gateway's JWT authorizer passes the groups array in this form.
     [REVIEW_API.claims.groups]: `[${GROUP[principal.role]}]`,
     ...(principal.publisherId !== undefined && { [REVIEW_API.claims.publisherId]: principal.publisherId }),
@@ -134,6 +137,7 @@ export async function startReviewApiServer(options: ReviewApiServerOptions): Pro
     {
       tableName: options.tableName,
       reviewQueueUrl: options.reviewQueueUrl,
+      ...(options.reviewDlqUrl !== undefined && { reviewDlqUrl: options.reviewDlqUrl }),
       leaseSeconds: options.leaseSeconds ?? REVIEW_API.leaseSeconds,
       bucketName: options.bucket,
     },

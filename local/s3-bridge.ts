@@ -14,7 +14,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { encodeS3EventKey } from '../shared/pipeline/events.js';
+import { s3Notification } from '../shared/pipeline/events.js';
 import { PREFIXES } from '../shared/pipeline/resources.js';
 import type { S3Operation, S3rverEvent } from './s3-conformance.js';
 
@@ -71,35 +71,19 @@ export class S3EventBridge {
       eTag = head.ETag?.replace(/"/g, '');
       size = head.ContentLength;
     }
-    const message = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: region,
-          eventTime: record.eventTime,
-          eventName: `ObjectCreated:${operation}`,
-          userIdentity: { principalId: 'AWS:LOCAL' },
-          requestParameters: record.requestParameters,
-          responseElements: { 'x-amz-request-id': sequencer, 'x-amz-id-2': 'local' },
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'drafts',
-            bucket: {
-              name: bucket,
-              ownerIdentity: { principalId: 'LOCAL' },
-              arn: `arn:aws:s3:::${bucket}`,
-            },
-            object: {
-              key: encodeS3EventKey(key),
-              ...(size !== undefined && { size }),
-              ...(eTag !== undefined && { eTag }),
-              sequencer,
-            },
-          },
-        },
-      ],
-    };
+    const message = s3Notification(
+      {
+        region,
+        bucket,
+        key,
+        ...(size !== undefined && { size }),
+        ...(eTag !== undefined && { eTag }),
+        sequencer,
+        eventTime: record.eventTime,
+        eventName: `ObjectCreated:${operation}`,
+      },
+      { principalId: 'AWS:LOCAL', requestId: sequencer },
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
     this.sent++;
   }

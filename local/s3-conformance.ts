@@ -6,9 +6,16 @@
 // - Presigned URLs (query-string SigV4): s3rver checks the access key and the expiry but never computes the
 //   signature, so a PUT with another Content-Type or size than POST /uploads signed would be stored. S3 answers
 //   403 SignatureDoesNotMatch; so does this.
+// - s3rver stores each key segment as a file name (plus a suffix of up to 22 bytes), and its putObject leaves its
+//   write stream's 'error' unhandled: a long name (ENAMETOOLONG) or a full disk killed the whole process. Keys
+//   longer than S3 takes (1,024 bytes) or than a file name can hold are refused first with S3's 400
+//   KeyTooLongError, and putObject is replaced by one that rejects (and replaces an object whole:
+//   local/s3-atomic-put.ts), so any other file-system error is a 500.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { FilesystemStore } from './s3-atomic-put.js';
+import { makePutsAtomic } from './s3-atomic-put.js';
 
 /** The parts of s3rver's Koa context used here (s3rver and Koa ship no types). */
 interface KoaContext {
@@ -41,6 +48,7 @@ export interface S3rverEvent {
 export interface S3rverApp {
   /** Koa's middleware list: composed when the server starts listening, so an entry put first runs first. */
   middleware: Middleware[];
+  store: FilesystemStore;
   httpServer?: Server;
   run(): Promise<{ port: number }>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
@@ -59,6 +67,25 @@ const SIGNATURE_DOES_NOT_MATCH =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
   '<Message>The request signature we calculated does not match the signature you provided. ' +
   'Check your key and signing method.</Message></Error>';
+
+/** S3's limit for a whole key, in UTF-8 bytes. */
+export const S3_MAX_KEY_BYTES = 1024;
+/** NAME_MAX of Linux file systems, less s3rver's longest suffix (`._S3rver_metadata.json`). */
+export const LOCAL_MAX_KEY_SEGMENT_BYTES = 255 - '._S3rver_metadata.json'.length;
+
+/** Why the local S3 cannot store this key, or undefined when it can. */
+export function keyTooLong(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > S3_MAX_KEY_BYTES)
+    return `Your key is too long (${bytes} bytes; S3 allows ${S3_MAX_KEY_BYTES}).`;
+  const segment = key
+    .split('/')
+    .find((part) => Buffer.byteLength(part, 'utf8') > LOCAL_MAX_KEY_SEGMENT_BYTES);
+  if (segment === undefined) return undefined;
+  return `Your key has a segment of ${Buffer.byteLength(segment, 'utf8')} bytes; the local S3 emulator stores each segment as a file name, at most ${LOCAL_MAX_KEY_SEGMENT_BYTES} bytes.`;
+}
+
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 const rfc3986 = (value: string) =>
@@ -100,6 +127,18 @@ export function presignedSignatureMatches(
   return hmac(key, stringToSign).toString('hex') === params.get('X-Amz-Signature');
 }
 
+/** The object key of a path-style request, decoded; undefined for a bucket-level request or a bad escape. */
+function objectKeyOf(url: string): string | undefined {
+  const path = url.split('?', 1)[0] ?? '';
+  const slash = path.indexOf('/', 1);
+  if (slash < 0 || slash === path.length - 1) return undefined;
+  try {
+    return decodeURIComponent(path.slice(slash + 1));
+  } catch {
+    return undefined;
+  }
+}
+
 const unquote = (etag: string) => etag.replace(/^W\//, '').replace(/"/g, '');
 
 function etagMatches(ifMatch: string, etag: string): boolean {
@@ -117,7 +156,17 @@ export function installS3Conformance(
   onObjectEvent(listener: S3ObjectEventListener): void;
 } {
   const request = new AsyncLocalStorage<{ method: string; multipart: boolean }>();
+  makePutsAtomic(s3rver.store);
   const middleware: Middleware = async (ctx, next) => {
+    // Path-style: /<bucket>/<key>. Refused before s3rver could try to store a name the disk cannot hold.
+    const objectKey = objectKeyOf(ctx.url);
+    const tooLong = objectKey === undefined ? undefined : keyTooLong(objectKey);
+    if (tooLong !== undefined && (ctx.method === 'PUT' || ctx.method === 'POST')) {
+      ctx.status = 400;
+      ctx.type = 'application/xml';
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>KeyTooLongError</Code><Message>${xmlText(tooLong)}</Message></Error>`;
+      return;
+    }
     // A CORS preflight carries the URL but never a signature of its own: S3 answers it from the CORS rules.
     const preflight = ctx.method === 'OPTIONS';
     if (

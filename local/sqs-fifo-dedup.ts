@@ -15,14 +15,14 @@ interface Accepted {
   expiresAt: number;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
 /** The request again, for the emulator to read: it reads the body from the stream and nothing else from the socket. */
-function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+export function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   return Object.assign(Readable.from([body]), {
     headers: req.headers,
     url: req.url,
@@ -51,10 +51,18 @@ export function withFifoDeduplication(
   now: () => number = Date.now,
 ): RequestListener {
   const accepted = new Map<string, Accepted>();
+  // Sends of one id that arrive together (two deliveries of one ingest message) are answered one after the other.
+  const inFlight = new Map<string, Promise<void>>();
   return (req, res) => {
     void (async () => {
       const body = await readBody(req);
       const key = fifoSendKey(req, body);
+      while (key !== undefined && inFlight.has(key)) await inFlight.get(key);
+      if (key !== undefined) {
+        const done = new Promise<void>((resolve) => res.once('close', resolve));
+        inFlight.set(key, done);
+        void done.then(() => inFlight.delete(key));
+      }
       for (const [entry, { expiresAt }] of accepted) if (expiresAt <= now()) accepted.delete(entry);
       const earlier = key === undefined ? undefined : accepted.get(key);
       if (earlier !== undefined) {

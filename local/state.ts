@@ -16,10 +16,28 @@ export const LocalStackState = z.object({
   bucket: z.string(),
   table: z.string(),
   reviewQueue: z.string(),
+  /** Every queue with its DLQ, for `claimscan admin redrive`. */
+  queues: z.object({ ingest: z.string(), ingestDlq: z.string(), review: z.string(), reviewDlq: z.string() }),
 });
 export type LocalStackState = z.infer<typeof LocalStackState>;
 
 export const statePath = (dataDir: string) => path.join(dataDir, STATE_FILE);
+
+/** What this process tells others about the pipeline it runs. */
+export function stateOf(pipeline: {
+  target: LocalStackState['target'];
+  names: { bucket: string; table: string };
+  queues: LocalStackState['queues'];
+}): LocalStackState {
+  return {
+    pid: process.pid,
+    target: pipeline.target,
+    bucket: pipeline.names.bucket,
+    table: pipeline.names.table,
+    reviewQueue: pipeline.queues.review,
+    queues: pipeline.queues,
+  };
+}
 
 export function writeState(dataDir: string, state: LocalStackState): void {
   fs.mkdirSync(dataDir, { recursive: true });

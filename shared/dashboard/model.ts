@@ -1,5 +1,6 @@
 // The dashboard routes' query parameters and response bodies (GET /stats, GET /drafts).
 import * as z from '../zod.js';
+import { PublisherId } from '../pipeline/names.js';
 import { IndexSummary } from '../pipeline/record.js';
 import { RecordStatus } from '../pipeline/resources.js';
 
@@ -21,8 +22,6 @@ export const Day = z.string().check(
     return !Number.isNaN(at) && new Date(at).toISOString().startsWith(day);
   }, 'no such date'),
 );
-
-const PublisherId = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const StatsQuery = z.object({
   from: z.optional(Day),
@@ -93,10 +92,11 @@ export const StatsDay = z.object({
 });
 export type StatsDay = z.infer<typeof StatsDay>;
 
+/** Drafts pending review, each counted once: `queued` + `leased` is the number of versions pending review. */
 export const Backlog = z.object({
-  /** Review messages waiting to be taken (ApproximateNumberOfMessages). */
+  /** Drafts waiting for a reviewer. */
   queued: Count,
-  /** Review messages leased to a reviewer (ApproximateNumberOfMessagesNotVisible). */
+  /** Drafts a reviewer holds: the review queue's messages in flight, at most the drafts pending. */
   leased: Count,
   /** The oldest upload still pending review; null when none is. */
   oldestPending: z.nullable(z.object({ uploadedAt: z.string(), ageSeconds: Count })),

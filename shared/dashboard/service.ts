@@ -1,6 +1,5 @@
 // The dashboard's reads (GET /stats, GET /drafts). Every read is a Query whose size depends on the window or
 // the page, never on how many results the table holds (README, Dashboards).
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -8,6 +7,7 @@ import { IndexSummary, publisherPk, statusPk } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import { RECORD_STATUSES, TABLE } from '../pipeline/resources.js';
 import type { Principal } from '../review/model.js';
+import { pendingPartition, pendingReviews } from './backlog.js';
 import { summarize, utcDay } from './counters.js';
 import type { Backlog, Cursor, DraftListResponse, StatsResponse } from './model.js';
 import { DASHBOARD, ListQuery, StatsQuery } from './model.js';
@@ -191,32 +191,19 @@ export class DashboardService {
     );
   }
 
-  /** The review queue's depth and the oldest pending upload (the first row of its byStatus partition). */
+  /** Drafts waiting for review and in review, each counted once (./backlog.ts), and the oldest pending upload. */
   private async backlog(now: Date): Promise<Backlog> {
-    const [{ Attributes = {} }, { Items = [] }] = await Promise.all([
-      this.deps.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: this.deps.reviewQueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      ),
+    const [{ waiting, inReview }, { Items = [] }] = await Promise.all([
+      pendingReviews(this.deps),
       this.deps.db.send(
-        new QueryCommand({
-          TableName: this.deps.tableName,
-          IndexName: byStatus.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-          ExpressionAttributeValues: { ':pk': statusPk('pending_review') },
-          ScanIndexForward: true,
-          Limit: 1,
-        }),
+        new QueryCommand({ ...pendingPartition(this.deps.tableName), ScanIndexForward: true, Limit: 1 }),
       ),
     ]);
     const [oldest] = Items;
     const uploadedAt = oldest === undefined ? undefined : IndexSummary.parse(oldest).uploadedAt;
     return {
-      queued: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-      leased: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      queued: waiting,
+      leased: inReview,
       oldestPending:
         uploadedAt === undefined
           ? null

@@ -31,6 +31,29 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv): PipelineConfig {
   return PipelineConfig.parse(env);
 }
 
+/** The reconciler functions' environment: the pipeline's, plus the ingest queue and the bucket. */
+export const ReconcileConfig = z.pipe(
+  z.object({
+    [ENV.stage]: Stage,
+    [ENV.tableName]: z.string().check(z.minLength(1)),
+    [ENV.reviewQueueUrl]: z.url(),
+    [ENV.ingestQueueUrl]: z.url(),
+    [ENV.bucketName]: z.string().check(z.minLength(1)),
+    [ENV.bucketVersioned]: z.enum(['true', 'false']),
+    AWS_REGION: z.string().check(z.minLength(1)),
+  }),
+  z.transform((env) => ({
+    stage: env[ENV.stage],
+    tableName: env[ENV.tableName],
+    reviewQueueUrl: env[ENV.reviewQueueUrl],
+    ingestQueueUrl: env[ENV.ingestQueueUrl],
+    bucket: env[ENV.bucketName],
+    bucketVersioned: env[ENV.bucketVersioned] === 'true',
+    region: env.AWS_REGION,
+  })),
+);
+export type ReconcileConfig = z.output<typeof ReconcileConfig>;
+
 export interface AwsClients {
   s3: S3Client;
   db: DynamoDBDocumentClient;

@@ -1,5 +1,6 @@
 // The ingest queue's messages: S3 event notifications (and S3's test event) inside SQS records.
 import * as z from '../zod.js';
+import { publisherIdProblem } from './names.js';
 import { PREFIXES } from './resources.js';
 import { JSONStringified, SqsRecordSchema } from './sqs.js';
 
@@ -48,6 +49,56 @@ export function encodeS3EventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/gi, '/');
 }
 
+/** An object as S3 describes it in an ObjectCreated notification. */
+export interface CreatedObject {
+  region: string;
+  bucket: string;
+  /** The decoded key. */
+  key: string;
+  size?: number;
+  eTag?: string;
+  versionId?: string;
+  sequencer: string;
+  eventTime: string;
+  eventName: `ObjectCreated:${string}`;
+}
+
+/**
+ * The message S3 sends to a queue for one created object (the parts the pipeline reads, and the usual others):
+ * the local S3 bridge sends it for every upload, the reconciler for an upload whose own message was lost.
+ */
+export function s3Notification(object: CreatedObject, extra: { principalId: string; requestId: string }) {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: object.region,
+        eventTime: object.eventTime,
+        eventName: object.eventName,
+        userIdentity: { principalId: extra.principalId },
+        responseElements: { 'x-amz-request-id': extra.requestId, 'x-amz-id-2': extra.requestId },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'drafts',
+          bucket: {
+            name: object.bucket,
+            ownerIdentity: { principalId: extra.principalId },
+            arn: `arn:aws:s3:::${object.bucket}`,
+          },
+          object: {
+            key: encodeS3EventKey(object.key),
+            ...(object.size !== undefined && { size: object.size }),
+            ...(object.eTag !== undefined && { eTag: object.eTag }),
+            ...(object.versionId !== undefined && { versionId: object.versionId }),
+            sequencer: object.sequencer,
+          },
+        },
+      },
+    ],
+  };
+}
+
 /** One draft version, as named by an S3 event: everything downstream is keyed on this. */
 export interface DraftRef {
   bucket: string;
@@ -68,9 +119,6 @@ export interface DraftRef {
 
 export type DraftTarget = { kind: 'draft'; ref: DraftRef } | { kind: 'ignored'; key: string; reason: string };
 
-// `#` separates key parts in the table; control characters have no business in an id.
-const PUBLISHER_ID = /^[^/#\p{Cc}]{1,128}$/u;
-
 /** Maps an S3 event record to the draft version it names, or says why it is not a draft. */
 export function resolveDraft(record: S3EventRecord): DraftTarget {
   const { bucket, object } = record.s3;
@@ -89,8 +137,8 @@ export function resolveDraft(record: S3EventRecord): DraftTarget {
   if (slash <= 0) return ignored(`key is not ${PREFIXES.drafts}<publisherId>/<name>`);
   const publisherId = rest.slice(0, slash);
   const documentId = rest.slice(slash + 1);
-  if (!PUBLISHER_ID.test(publisherId))
-    return ignored('publisher id contains "#", control characters or is too long');
+  const publisherProblem = publisherIdProblem(publisherId);
+  if (publisherProblem !== undefined) return ignored(publisherProblem);
   if (documentId === '' || documentId.endsWith('/')) return ignored('key is a folder placeholder');
   const version = object.versionId ?? object.eTag;
   // S3 always sends these for uploads; without them a version cannot be ordered or pinned, so fail loudly (DLQ).

@@ -12,7 +12,8 @@ import {
 } from '../contract.js';
 import type { DraftError } from '../errors.js';
 import type { DraftRef } from './events.js';
-import { PREFIXES, RecordStatus, REVIEW_MESSAGE, TABLE } from './resources.js';
+import { reviewDigest } from '../report/digest.js';
+import { PREFIXES, RecordStatus, REVIEW_API, REVIEW_MESSAGE, TABLE } from './resources.js';
 
 // Key layout. `#` separates parts; publisher ids cannot contain it (events.ts), document ids come last in pk.
 export const draftPk = (publisherId: string, documentId: string) => `DOC#${publisherId}#${documentId}`;
@@ -37,6 +38,9 @@ export function recordKeys(ref: DraftRef) {
 /** Where a result's claims, citations and references went when the item would be too large. */
 export const reportKey = (ref: DraftRef) =>
   `${PREFIXES.reports}${ref.publisherId}/${ref.documentId}/${ref.version}.json`;
+
+/** Beside a report, its digest for reviewers (shared/report/digest.ts): what the review API reads. */
+export const digestKey = (reportKey: string) => reportKey.replace(/\.json$/, '.review.json');
 
 /** The contract's result; the unbounded arrays are absent when they live in the `reports/` object instead. */
 export const StoredResult = z.partial(ModerationResult, { claims: true, citations: true, references: true });
@@ -89,6 +93,8 @@ export const ResultRecord = z.object({
   leaseId: z.optional(z.string()),
   leaseHolder: z.optional(z.string()),
   leaseExpiresAt: z.optional(z.iso.datetime()),
+  /** The review message the lease keeps hidden: another message of the version met meanwhile is a duplicate. */
+  leaseMessageId: z.optional(z.string()),
   /** The reviewer's decision, set together with `status` (approved, rejected or changes_requested). */
   decidedBy: z.optional(z.string()),
   decidedAt: z.optional(z.iso.datetime()),
@@ -116,8 +122,11 @@ export type IndexSummary = z.infer<typeof IndexSummary>;
 
 export interface BuiltRecord {
   record: ResultRecord;
-  /** The full result to write to `reports/` before the item, when the item would be too large. */
-  report?: { key: string; body: string };
+  /**
+   * The full result to write to `reports/` before the item, when the item would be too large, and its digest
+   * (the review API's bounded lists), written beside it.
+   */
+  report?: { key: string; body: string; digest: { key: string; body: string } };
 }
 
 function baseRecord(ref: DraftRef, status: RecordStatus, processedAt: string) {
@@ -196,10 +205,28 @@ export function buildModeratedRecord(
   delete summary.citations;
   delete summary.references;
   const key = reportKey(ref);
+  const digest = {
+    key: digestKey(key),
+    body: JSON.stringify(reviewDigest(result, REVIEW_API.responseBudget)),
+  };
   return {
     record: { ...record, result: summary, reportKey: key },
-    report: { key, body: JSON.stringify(result) },
+    report: { key, body: JSON.stringify(result), digest },
   };
+}
+
+/**
+ * Whether an upload (an event, or an object the reconciler lists) is the latest result's again: the same S3
+ * version (a redelivery under another sequencer), or the same bytes. A failed result never stands for the same
+ * bytes uploaded again: the draft may have been deleted before it was read (`not_found`), and whatever failed,
+ * a new upload is the publisher asking again.
+ */
+export function isSameUpload(
+  latest: Pick<ResultRecord, 'versionId' | 'eTag' | 'status'>,
+  upload: { versionId?: string; eTag?: string },
+): boolean {
+  if (latest.versionId !== undefined && latest.versionId === upload.versionId) return true;
+  return latest.status !== 'failed' && upload.eTag !== undefined && latest.eTag === upload.eTag;
 }
 
 export function buildFailedRecord(ref: DraftRef, error: DraftError, processedAt: string): ResultRecord {

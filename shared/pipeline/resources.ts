@@ -50,19 +50,63 @@ export const TABLE = {
   itemOverflowBytes: 350_000,
 } as const;
 
-/** Per-record work is one S3 read plus a CPU-bound engine run on at most MAX_DRAFT_BYTES. */
-export const MODERATE_FUNCTION = {
-  timeoutSeconds: 30,
-  memoryMiB: 1024,
-  batchSize: 10,
+/** SQS FIFO drops a repeated MessageDeduplicationId only within this window. */
+export const FIFO_DEDUPLICATION_WINDOW_SECONDS = 300;
+
+/**
+ * Sizing of the moderate function (README, "Sizing"). One figure is measured, everything else follows from it:
+ * `npm run bench` (section "Worst-case draft") times the slowest drafts of MAX_DRAFT_BYTES, engine and record, on
+ * one core, and reports when one takes longer than `worstDraftSeconds`; then this figure is re-measured and the
+ * batch size and timeout below change with it.
+ */
+export const MODERATE_SIZING = {
+  /** The slowest 5 MiB draft the engine handles, engine and record, on one core (Markdown, bench of 2026-05). */
+  worstDraftSeconds: 9.5,
+  /** Lambda gives a function one full vCPU at 1,769 MB, a share in proportion below it. Node runs the engine on one. */
+  fullCoreMemoryMiB: 1769,
+  /** For a Graviton core slower than the bench's, garbage collection and a slow neighbour: twice the measured time. */
+  margin: 2,
+  /** Reads, writes and the review send of a whole batch, each bounded by the SDK's timeouts. */
+  ioSeconds: 5,
   maxBatchingWindowSeconds: 5,
+} as const;
+
+/** The share of one vCPU Lambda gives a function with this much memory. */
+export const lambdaCpuShare = (memoryMiB: number) =>
+  Math.min(1, memoryMiB / MODERATE_SIZING.fullCoreMemoryMiB);
+
+/**
+ * From the worst draft to the function's settings. Memory buys a whole core (more does not speed one thread up).
+ * The ingest queue's visibility timeout must be at least six function timeouts plus the batching window (AWS's
+ * rule for SQS event sources) and stay inside the FIFO deduplication window (see below): that caps the timeout,
+ * and the batch is as large as fits under the cap. A batch that cannot hold one worst draft is a sizing error.
+ */
+export function moderateSizing(sizing: Record<keyof typeof MODERATE_SIZING, number> = MODERATE_SIZING) {
+  const memoryMiB = sizing.fullCoreMemoryMiB;
+  const secondsPerWorstDraft = (sizing.worstDraftSeconds / lambdaCpuShare(memoryMiB)) * sizing.margin;
+  const maxTimeoutSeconds = Math.floor(
+    (FIFO_DEDUPLICATION_WINDOW_SECONDS - sizing.maxBatchingWindowSeconds) / 6,
+  );
+  const batchSize = Math.min(10, Math.floor((maxTimeoutSeconds - sizing.ioSeconds) / secondsPerWorstDraft));
+  if (batchSize < 1)
+    throw new Error(
+      `one worst draft needs ${secondsPerWorstDraft} s, more than the ${maxTimeoutSeconds} s timeout the queues allow`,
+    );
+  const timeoutSeconds = Math.ceil(batchSize * secondsPerWorstDraft + sizing.ioSeconds);
+  return { memoryMiB, batchSize, timeoutSeconds, secondsPerWorstDraft, maxTimeoutSeconds };
+}
+
+const SIZED = moderateSizing();
+
+export const MODERATE_FUNCTION = {
+  timeoutSeconds: SIZED.timeoutSeconds,
+  memoryMiB: SIZED.memoryMiB,
+  batchSize: SIZED.batchSize,
+  maxBatchingWindowSeconds: MODERATE_SIZING.maxBatchingWindowSeconds,
   /** Caps the SQS poller instead of reserving concurrency, so a backlog never throttles the account. */
   maxConcurrency: 10,
   logRetentionDays: { dev: 14, prod: 90 },
 } as const;
-
-/** SQS FIFO drops a repeated MessageDeduplicationId only within this window. */
-export const FIFO_DEDUPLICATION_WINDOW_SECONDS = 300;
 
 /**
  * AWS guidance for SQS event sources: at least six times the function timeout, plus the batching window.
@@ -72,10 +116,49 @@ export const FIFO_DEDUPLICATION_WINDOW_SECONDS = 300;
 export const INGEST_VISIBILITY_TIMEOUT_SECONDS =
   6 * MODERATE_FUNCTION.timeoutSeconds + MODERATE_FUNCTION.maxBatchingWindowSeconds;
 
+/** Every queue keeps messages for SQS's longest retention; what still expires, the reconciler re-sends. */
 export const QUEUES = {
-  ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 4 },
-  review: { fifo: true, maxReceiveCount: 5, retentionDays: 14 },
+  ingest: { fifo: false, maxReceiveCount: 5, retentionDays: 14 },
+  // Every lease is a receive, and so is every look the reviews reconciler takes: SQS would count an abandoned
+  // lease or an inventory as a failure. Its redrive is only a backstop here (its maximum), and a message nears it
+  // only to be renewed (REVIEW_RENEW_AT_RECEIVES); `next` moves a message it cannot use (no valid body, no
+  // result) to the DLQ itself.
+  review: { fifo: true, maxReceiveCount: 1000, retentionDays: 14 },
   deadLetterRetentionDays: 14,
+} as const;
+
+/**
+ * A review message received this many times is sent again as a new message and the old one deleted, by whichever
+ * receives it (shared/pipeline/review-queue.ts): receives are leases and looks, never failures, so none may take a
+ * waiting draft to the DLQ. The margin below maxReceiveCount covers renewals that fail and are tried again.
+ */
+export const REVIEW_RENEW_AT_RECEIVES = QUEUES.review.maxReceiveCount - 100;
+
+/**
+ * The reconciler (README, "Nothing stranded"): a flagged version whose review message is gone, and a draft
+ * object whose upload event is gone, are sent again, once.
+ */
+export const RECONCILER = {
+  reviews: { everyMinutes: 15, timeoutSeconds: 300, memoryMiB: 512 },
+  drafts: { everyDays: 1, timeoutSeconds: 900, memoryMiB: 1024 },
+  /**
+   * A review message sent this recently may not show in SQS's approximate counts or receives yet; within the
+   * FIFO deduplication window, the pipeline's own resend is dropped by SQS anyway.
+   */
+  reviewGraceSeconds: FIFO_DEDUPLICATION_WINDOW_SECONDS,
+  /** The table's lease ends before the message's invisibility; this long after, the message is visible again. */
+  leaseGraceSeconds: 60,
+  /** An upload this recent may still be waiting for, or going through, its retries: every receive and a batch. */
+  draftGraceSeconds:
+    QUEUES.ingest.maxReceiveCount * INGEST_VISIBILITY_TIMEOUT_SECONDS +
+    MODERATE_FUNCTION.maxBatchingWindowSeconds,
+  /** Messages the review inventory holds while it reads the queue, and for how long at most. */
+  inventoryMaxMessages: 10_000,
+  inventoryHoldSeconds: 120,
+  /** A drafts sweep stops this long before its timeout, saves where it was, and goes on at its next run. */
+  stopBeforeTimeoutSeconds: 60,
+  /** Table reads in flight while a sweep checks a page of objects. */
+  readConcurrency: 16,
 } as const;
 
 export const REVIEW_MESSAGE = { topClaims: 5, maxReasons: 10, maxTextChars: 280 } as const;
@@ -90,16 +173,35 @@ export const REVIEW_API = {
   maxMessagesPerNext: 10,
   /** Characters of the draft shown either side of a flagged claim. */
   contextChars: 160,
+  /**
+   * What `next` and the report route send at most, in bytes of JSON, whatever the draft (Lambda's response limit
+   * is 6 MB): the text inline (else a presigned GET), the claims with their context, citations, references.
+   */
+  responseBudget: { textBytes: 1024 * 1024, claimBytes: 1536 * 1024, listBytes: 256 * 1024 },
+  /** How long a presigned GET of a draft's text or full result is valid. */
+  downloadUrlSeconds: 5 * 60,
   maxNoteChars: 4_000,
   maxClaimNotes: 200,
-  /** POST /uploads: how long the presigned PUT URL is valid, and the longest file name a publisher may give. */
+  /** POST /uploads: how long the presigned PUT URL is valid (file names: shared/pipeline/names.ts). */
   uploadUrlSeconds: 5 * 60,
-  maxUploadNameChars: 200,
   /** Cognito groups (the `cognito:groups` claim) and the claims the handlers read. */
   groups: { reviewer: 'reviewers', viewer: 'viewers', publisher: 'publishers' },
-  claims: { subject: 'sub', groups: 'cognito:groups', publisherId: 'custom:publisherId' },
+  claims: {
+    subject: 'sub',
+    groups: 'cognito:groups',
+    publisherId: 'custom:publisherId',
+    /** What people read for "who decided": the user's e-mail, else the user name (the subject is an id). */
+    email: 'email',
+    username: 'cognito:username',
+  },
   /** Each route's function: one S3 read or a few table calls per request, inside API Gateway's 30 s limit. */
   function: { memoryMiB: 512, timeoutSeconds: 10, logRetentionDays: MODERATE_FUNCTION.logRetentionDays },
+  /**
+   * Cognito tokens of the pages' app client. An ID token (what the API checks) lasts an hour, so a removed user or
+   * group loses access within the hour; a refresh token lasts a working day, so a reviewer signs in once a day
+   * (with MFA) rather than every hour, and a stolen one is worth a day at most.
+   */
+  tokens: { idTokenMinutes: 60, accessTokenMinutes: 60, refreshTokenHours: 12, signInSessionMinutes: 5 },
   /** The HTTP API stage's default throttling (requests per second, and the burst above it). */
   throttle: { rateLimit: 20, burstLimit: 40 },
   /** How long the API's access logs are kept, per stage. */
@@ -120,9 +222,14 @@ export const ENV = {
   stage: 'CLAIMSCAN_STAGE',
   tableName: 'CLAIMSCAN_TABLE_NAME',
   reviewQueueUrl: 'CLAIMSCAN_REVIEW_QUEUE_URL',
+  /** The reconciler's: where lost upload events are sent again, and whether the bucket lists version ids. */
+  ingestQueueUrl: 'CLAIMSCAN_INGEST_QUEUE_URL',
+  bucketVersioned: 'CLAIMSCAN_BUCKET_VERSIONED',
+  /** The review DLQ, for the `next` function only: where it moves a message no reviewer can use. */
+  reviewDlqUrl: 'CLAIMSCAN_REVIEW_DLQ_URL',
   /** Optional for the review API's functions; REVIEW_API.leaseSeconds when absent. */
   reviewLeaseSeconds: 'CLAIMSCAN_REVIEW_LEASE_SECONDS',
-  /** The drafts bucket, for the upload function only: the others read the bucket a record names. */
+  /** The drafts bucket, for the upload function and the reconcilers: the others read the bucket a record names. */
   bucketName: 'CLAIMSCAN_BUCKET_NAME',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -141,11 +248,17 @@ export const METRICS = {
     ignored: 'IgnoredObjects',
     reviewSent: 'ReviewMessagesSent',
   },
+  /** The reconciler's metrics (service `reconcile`): what it found stranded and sent again. */
+  reconcile: { service: 'reconcile', reviews: 'ReviewsReenqueued', drafts: 'DraftsResent' },
 } as const;
 
 export const ALARMS = {
   /** A review message older than this means reviewers are falling behind. */
   reviewMessageMaxAgeSeconds: 24 * 60 * 60,
+  /** An upload still waiting this long is more than retries: the function is failing, throttled or stopped. */
+  ingestMessageMaxAgeSeconds: 30 * 60,
+  /** A moderate invocation this close to its timeout will soon be one that times out (a slower engine, larger drafts). */
+  durationShareOfTimeout: 0.8,
 } as const;
 
 /** Physical names, per stage. Queues and the table are named so operators and the local runner can find them. */
@@ -159,6 +272,8 @@ export function resourceNames(stage: Stage, app: string = APP_NAME) {
     reviewQueue: `${base}-review.fifo`,
     reviewDlq: `${base}-review-dlq.fifo`,
     moderateFunction: `${base}-moderate`,
+    reconcileReviewsFunction: `${base}-reconcile-reviews`,
+    reconcileDraftsFunction: `${base}-reconcile-drafts`,
     /** Followed by the route's name: `claimscan-dev-review-next`. */
     reviewFunctionPrefix: `${base}-review-`,
     reviewApi: `${base}-review-api`,

@@ -7,7 +7,13 @@ import { DraftError } from '../errors.js';
 import type { DraftRef, S3EventRecord } from './events.js';
 import { resolveDraft } from './events.js';
 import type { BuiltRecord, ResultRecord } from './record.js';
-import { buildFailedRecord, buildModeratedRecord, buildReviewMessage, recordKeys } from './record.js';
+import {
+  buildFailedRecord,
+  buildModeratedRecord,
+  buildReviewMessage,
+  isSameUpload,
+  recordKeys,
+} from './record.js';
 import type { ReviewQueue } from './review-queue.js';
 import type { DraftBucket } from './s3.js';
 import type { ResultsStore } from './store.js';
@@ -63,15 +69,16 @@ async function recordOnce(deps: PipelineDeps, ref: DraftRef): Promise<DraftOutco
   const existing = await deps.store.get(key);
   if (existing !== undefined) return duplicate(deps, existing, 'Draft version already recorded');
   // The same bytes uploaded again (the ETag of the draft's latest result) are not a new draft to review.
-  if (ref.eTag !== undefined) {
-    const latest = await deps.store.latest(key.pk);
-    if (latest?.eTag === ref.eTag)
-      return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
-  }
+  const latest = await deps.store.latest(key.pk);
+  if (latest !== undefined && isSameUpload(latest, ref))
+    return duplicate(deps, latest, 'Same content as the latest result; not moderated again');
 
   const built = await moderate(deps, ref);
-  if (built.report !== undefined)
+  if (built.report !== undefined) {
+    // The digest after the report: a reader that finds the digest finds the full result too.
     await deps.drafts.writeReport(ref.bucket, built.report.key, built.report.body);
+    await deps.drafts.writeReport(ref.bucket, built.report.digest.key, built.report.digest.body);
+  }
   // Written already claimed for counting: a concurrent delivery leaves the counters to this one.
   const record: ResultRecord = { ...built.record, countingUntil: countingClaimUntil(deps.now()) };
   if (!(await deps.store.putNew(record))) {
@@ -116,8 +123,14 @@ async function moderate(deps: PipelineDeps, ref: DraftRef): Promise<BuiltRecord>
   }
 }
 
-/** Sends the review message unless the record says it went out; the FIFO deduplication id covers the race. */
-async function ensureReviewEnqueued(deps: PipelineDeps, record: ResultRecord): Promise<boolean> {
+/**
+ * Sends the review message unless the record says it went out; the FIFO deduplication id covers the race (a
+ * redelivered event, or the reconciler finding a flagged version whose send never happened).
+ */
+export async function ensureReviewEnqueued(
+  deps: Pick<PipelineDeps, 'store' | 'reviews' | 'now'> & { logger: { info(message: string): void } },
+  record: ResultRecord,
+): Promise<boolean> {
   if (record.status !== 'pending_review' || record.reviewEnqueuedAt !== undefined) return false;
   await deps.reviews.send(buildReviewMessage(record, deps.store.tableName), record);
   await deps.store.markReviewEnqueued(record, deps.now().toISOString());

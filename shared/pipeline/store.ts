@@ -83,21 +83,51 @@ export class ResultsStore {
     }
   }
 
+  /**
+   * Claims the resend of a lost review message: moves `reviewEnqueuedAt` from what the caller saw to `at`, while
+   * the version still waits for review. False when another run (or a decision) got there first.
+   */
+  claimReviewResend(key: RecordKey, seen: string, at: string): Promise<boolean> {
+    return this.setReviewEnqueuedAt(key, at, {
+      ConditionExpression: '#status = :pending AND reviewEnqueuedAt = :seen',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':seen': seen, ':pending': 'pending_review' },
+    });
+  }
+
   /** Records that the review message went out; a concurrent delivery that got there first is fine. */
   async markReviewEnqueued(key: RecordKey, at: string): Promise<void> {
+    await this.setReviewEnqueuedAt(key, at, {
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(reviewEnqueuedAt)',
+      ExpressionAttributeNames: PK_NAME,
+      ExpressionAttributeValues: {},
+    });
+  }
+
+  /** False when the condition does not hold. */
+  private async setReviewEnqueuedAt(
+    key: RecordKey,
+    at: string,
+    condition: {
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, string>;
+    },
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: tableKey(key),
           UpdateExpression: 'SET reviewEnqueuedAt = :at',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(reviewEnqueuedAt)',
-          ExpressionAttributeNames: PK_NAME,
-          ExpressionAttributeValues: { ':at': at },
+          ...condition,
+          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':at': at },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
     }
   }
 }

@@ -1,4 +1,5 @@
 import * as z from '../zod.js';
+import { ClaimCategory } from '../contract.js';
 
 /**
  * Phrases are lower-case word sequences matched on word tokens; a trailing `*` on a word matches any
@@ -204,6 +205,8 @@ export const Policy = z.object({
       high: z.number().check(z.int(), z.gte(1), z.lte(100)),
     })
     .check(z.refine((t) => t.medium < t.high, { message: 'medium must be below high' })),
+  /** What people read for each claim category: pages and the CLI never show the id. */
+  categoryTitles: z.record(ClaimCategory, z.string().check(z.trim(), z.minLength(1))),
   disclaimers: z.array(DisclaimerDefinition),
 });
 export type Policy = z.infer<typeof Policy>;

@@ -1,4 +1,5 @@
 // Who may do what. Pure: the handlers turn JWT claims into a Principal and ask these rules.
+import { publisherIdProblem } from '../pipeline/names.js';
 import { REVIEW_API } from '../pipeline/resources.js';
 import { ReviewApiError } from './errors.js';
 import type { Principal, Role } from './model.js';
@@ -17,8 +18,12 @@ export function groupsOf(value: Claims[string]): string[] {
 
 /** The strongest role the groups give: reviewer, then viewer, then publisher (which needs its publisher id). */
 export function principalFromClaims(claims: Claims | undefined): Principal {
-  const { subject, groups, publisherId } = REVIEW_API.claims;
+  const { subject, groups, publisherId, email, username } = REVIEW_API.claims;
   const sub = claims?.[subject];
+  const named = [claims?.[email], claims?.[username]].find(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
+  const name = named === undefined ? {} : { name: named };
   if (typeof sub !== 'string' || sub === '') throw new ReviewApiError('unauthorized', 'not authenticated');
   const memberOf = new Set(groupsOf(claims?.[groups]));
   const role: Role | undefined = memberOf.has(REVIEW_API.groups.reviewer)
@@ -29,11 +34,15 @@ export function principalFromClaims(claims: Claims | undefined): Principal {
         ? 'publisher'
         : undefined;
   if (role === undefined) throw new ReviewApiError('forbidden', 'the caller is in no claimscan group');
-  if (role !== 'publisher') return { subject: sub, role };
+  if (role !== 'publisher') return { subject: sub, role, ...name };
   const own = claims?.[publisherId];
   if (typeof own !== 'string' || own === '')
     throw new ReviewApiError('forbidden', 'a publisher needs a publisherId claim');
-  return { subject: sub, role, publisherId: own };
+  // An administrator's typo must not let two publishers' keys run together (a `#` would).
+  const problem = publisherIdProblem(own);
+  if (problem !== undefined)
+    throw new ReviewApiError('forbidden', `the token's publisherId claim is not valid: ${problem}`);
+  return { subject: sub, role, publisherId: own, ...name };
 }
 
 /** Taking drafts, extending leases and deciding: reviewers only. */
@@ -63,5 +72,7 @@ export function readablePublisher(principal: Principal, requested: string | unde
   }
   if (requested === undefined || requested === '')
     throw new ReviewApiError('bad_request', 'the publisherId query parameter is required');
+  const problem = publisherIdProblem(requested);
+  if (problem !== undefined) throw new ReviewApiError('bad_request', `publisherId: ${problem}`);
   return requested;
 }

@@ -17,12 +17,15 @@ export const ReviewApiConfig = z.pipe(
   z.object({
     [ENV.tableName]: z.string().check(z.minLength(1)),
     [ENV.reviewQueueUrl]: z.url(),
+    [ENV.reviewDlqUrl]: z.optional(z.url()),
     [ENV.reviewLeaseSeconds]: z.optional(z.string().check(z.regex(/^\d+$/))),
     [ENV.bucketName]: z.optional(z.string().check(z.minLength(1))),
   }),
   z.transform((env) => ({
     tableName: env[ENV.tableName],
     reviewQueueUrl: env[ENV.reviewQueueUrl],
+    /** Only the `next` function has it: it moves messages no reviewer can use there. */
+    ...(env[ENV.reviewDlqUrl] !== undefined && { reviewDlqUrl: env[ENV.reviewDlqUrl] }),
     leaseSeconds: Math.min(
       Number(env[ENV.reviewLeaseSeconds] ?? REVIEW_API.leaseSeconds),
       REVIEW_API.maxLeaseSeconds,

@@ -43,14 +43,16 @@ export function errorResult(error: ReviewApiError): ApiResult {
   return json(error.status, body);
 }
 
+const rawBody = (event: ApiEvent) =>
+  event.body === undefined
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
+
 /** The request body, parsed as JSON and validated; 400 otherwise. */
 export function parseBody<T>(event: ApiEvent, schema: z.ZodMiniType<T>): T {
-  const raw =
-    event.body === undefined
-      ? ''
-      : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body;
+  const raw = rawBody(event);
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -60,6 +62,11 @@ export function parseBody<T>(event: ApiEvent, schema: z.ZodMiniType<T>): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ReviewApiError('bad_request', z.prettifyError(parsed.error));
   return parsed.data;
+}
+
+/** As parseBody, for a route whose body may be left out: no body (or only white space) is `absent`. */
+export function parseOptionalBody<T>(event: ApiEvent, schema: z.ZodMiniType<T>, absent: T): T {
+  return rawBody(event).trim() === '' ? absent : parseBody(event, schema);
 }
 
 function pathParams(event: ApiEvent, path: RegExp): Record<string, string> {

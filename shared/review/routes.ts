@@ -2,14 +2,17 @@
 import type { DashboardService } from '../dashboard/service.js';
 import { DraftListResponse, StatsResponse } from '../dashboard/model.js';
 import type { ApiHandler } from './http.js';
-import { createRoute, parseBody } from './http.js';
+import { createRoute, parseBody, parseOptionalBody } from './http.js';
 import {
   AuditResponse,
   DecisionRequest,
   DecisionResponse,
   DraftResponse,
   LeaseResponse,
+  NextRequest,
   NextResponse,
+  QueueResponse,
+  ReleaseResponse,
   ReportResponse,
   UploadRequest,
   UploadResponse,
@@ -38,7 +41,10 @@ function route<const Method extends 'GET' | 'POST', const Template extends strin
 
 export const ROUTES = {
   next: route('POST', '/reviews/next'),
+  // Not `queue`: the stack names each route's function `Review<Route>`, and `ReviewQueue` is the queue itself.
+  counts: route('GET', '/reviews/queue'),
   extend: route('POST', '/reviews/{leaseId}/extend'),
+  release: route('POST', '/reviews/{leaseId}/release'),
   decision: route('POST', '/drafts/{documentId}/versions/{version}/decision'),
   draft: route('GET', '/drafts/{documentId}'),
   audit: route('GET', '/drafts/{documentId}/versions/{version}/audit'),
@@ -72,7 +78,29 @@ export const ROUTE_HANDLERS: Record<RouteName, (services: ApiServices, log: Revi
     ),
   next: ({ review: service }, log) =>
     createRoute(
-      { path: ROUTES.next.path, response: NextResponse, handle: ({ principal }) => service.next(principal) },
+      {
+        path: ROUTES.next.path,
+        response: NextResponse,
+        handle: ({ principal, event }) => service.next(principal, parseOptionalBody(event, NextRequest, {})),
+      },
+      log,
+    ),
+  counts: ({ review: service }, log) =>
+    createRoute(
+      {
+        path: ROUTES.counts.path,
+        response: QueueResponse,
+        handle: ({ principal }) => service.queue(principal),
+      },
+      log,
+    ),
+  release: ({ review: service }, log) =>
+    createRoute(
+      {
+        path: ROUTES.release.path,
+        response: ReleaseResponse,
+        handle: ({ principal, params }) => service.release(principal, param(params, 'leaseId')),
+      },
       log,
     ),
   extend: ({ review: service }, log) =>

@@ -3,33 +3,34 @@
 // lease too (leaseId, leaseHolder, leaseExpiresAt), so a decision or an extension on a stale lease is refused
 // by a DynamoDB condition rather than by whatever SQS says about an old receipt handle.
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
-  ReceiveMessageCommand,
+  SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModerationResult } from '../contract.js';
+import { pendingReviews } from '../dashboard/backlog.js';
 import { StatsCounters } from '../dashboard/store.js';
-import {
-  auditSk,
-  auditSkPrefix,
-  draftPk,
-  ResultRecord,
-  ReviewMessage,
-  statusPk,
-} from '../pipeline/record.js';
+import { auditSk, auditSkPrefix, digestKey, draftPk, ResultRecord, statusPk } from '../pipeline/record.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import { REVIEW_API, TABLE } from '../pipeline/resources.js';
+import { pinnedVersion, readIfPresent } from '../pipeline/s3.js';
+import type { ReceivedReview } from '../pipeline/review-queue.js';
+import { ReviewQueue } from '../pipeline/review-queue.js';
 import type { RecordKey } from '../pipeline/store.js';
 import { ResultsStore } from '../pipeline/store.js';
 import { readablePublisher, requireReviewer } from './auth.js';
-import { flaggedClaimsInContext } from './context.js';
+import { boundedReport } from './bounded.js';
+import type { ReportTotals } from '../report/digest.js';
+import { ReviewDigest, reviewDigest } from '../report/digest.js';
 import { ReviewApiError } from './errors.js';
+import type { LeaseToken } from './lease.js';
 import { decodeLease, encodeLease } from './lease.js';
 import type {
   AuditEntry,
@@ -38,12 +39,18 @@ import type {
   DecisionResponse,
   DraftResponse,
   LeaseResponse,
+  NextRequest,
   NextResponse,
+  PresignedGet,
   Principal,
+  QueueCounts,
+  QueueResponse,
+  ReleaseResponse,
   ReportResponse,
   VersionSummary,
 } from './model.js';
 import { AuditEntry as AuditEntrySchema, DECISION_STATUS } from './model.js';
+import { Presigner, signingTime } from './presign.js';
 
 export interface ReviewLog {
   warn(message: string, ...extra: unknown[]): void;
@@ -56,6 +63,8 @@ export interface ReviewDeps {
   s3: S3Client;
   tableName: string;
   reviewQueueUrl: string;
+  /** Where `next` moves a message no reviewer can use; without it such a message is left to SQS's redrive. */
+  reviewDlqUrl?: string;
   /** The lease a `next` or an `extend` grants. */
   leaseSeconds: number;
   log: ReviewLog;
@@ -70,6 +79,7 @@ export interface VersionRef {
 }
 
 const PENDING: RecordStatus = 'pending_review';
+const EMPTY_LISTS = { claims: [], citations: [], references: [] };
 const KEY_NAMES = { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey };
 
 const isConditionFailure = (error: unknown) =>
@@ -95,106 +105,270 @@ export function summarize(record: ResultRecord): VersionSummary {
   };
 }
 
+/** A publisher reads what was decided about its draft, not which reviewer (a user pool subject) decided it. */
+function forCaller(principal: Principal, summary: VersionSummary): VersionSummary {
+  if (principal.role !== 'publisher') return summary;
+  const shown = { ...summary };
+  delete shown.decidedBy;
+  return shown;
+}
+
 /** `DOC#<publisherId>#<documentId>`: publisher ids never contain `#`. */
 function parseDraftPk(pk: string): { publisherId: string; documentId: string } | undefined {
   const match = /^DOC#([^#]+)#(.+)$/s.exec(pk);
   return match === null ? undefined : { publisherId: match[1] ?? '', documentId: match[2] ?? '' };
 }
 
+/**
+ * Each reviewer's latest lease token, in an item of its own (the version item cannot be found by holder): a
+ * reload finds the lease it holds. It is only a pointer; the version item says whether the lease is live.
+ */
+const reviewerLeaseKey = (subject: string) => ({
+  [TABLE.partitionKey]: `REVIEWER#${subject}`,
+  [TABLE.sortKey]: 'LEASE',
+});
+
+type Leased = Extract<NextResponse, { empty: false }>;
+
 export class ReviewService {
   private readonly store: ResultsStore;
   private readonly counters: StatsCounters;
+  private readonly reviews: ReviewQueue;
+  private readonly presigner: Presigner;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ReviewDeps) {
     this.store = new ResultsStore(deps.db, deps.tableName);
     this.counters = new StatsCounters(deps.db, deps.tableName);
+    this.reviews = new ReviewQueue(deps.sqs, deps.reviewQueueUrl);
+    this.presigner = new Presigner(deps.s3);
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** The next flagged draft no one holds, leased to the caller; `{ empty: true }` when there is none. */
-  async next(principal: Principal): Promise<NextResponse> {
+  /**
+   * The draft the caller already holds a live lease on (a reload), else the next flagged draft no one holds,
+   * leased to the caller; `{ empty: true }` when there is none. `skip` hands that lease back once another
+   * draft is leased (or none is left), so the skipped draft is not the one received again.
+   */
+  async next(principal: Principal, request: NextRequest = {}): Promise<NextResponse> {
     requireReviewer(principal);
+    const skipping = request.skip === undefined ? undefined : decodeLease(request.skip);
+    const held = skipping === undefined ? await this.heldLease(principal) : undefined;
+    const leased =
+      held !== undefined
+        ? await this.view(held.record, held.token, held.expiresAt, true)
+        : await this.receiveAndLease(principal);
+    if (skipping !== undefined) await this.release(principal, request.skip ?? '').catch(this.ignoreConflict);
+    const queue = await this.queueCounts(leased !== undefined);
+    return leased === undefined ? { empty: true, queue } : { ...leased, queue };
+  }
+
+  private async receiveAndLease(principal: Principal): Promise<Omit<Leased, 'queue'> | undefined> {
     for (let seen = 0; seen < REVIEW_API.maxMessagesPerNext; seen++) {
       // Taken before the receive, so the table's lease always ends no later than the message's invisibility.
       const now = this.now();
-      const { Messages = [] } = await this.deps.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.deps.reviewQueueUrl,
-          MaxNumberOfMessages: 1,
-          VisibilityTimeout: this.deps.leaseSeconds,
-          WaitTimeSeconds: 0,
-        }),
+      const [message] = await this.reviews.receive(
+        { maxMessages: 1, visibilitySeconds: this.deps.leaseSeconds, waitSeconds: 0 },
+        this.deps.log,
       );
-      const [message] = Messages;
-      if (message?.ReceiptHandle === undefined || message.MessageId === undefined) return { empty: true };
-      const leased = await this.lease(principal, now, message.MessageId, message.ReceiptHandle, message.Body);
+      if (message === undefined) return undefined;
+      // A renewed message is gone: its copy waits in the queue, behind any other of its document.
+      if (message.renewed) continue;
+      const leased = await this.lease(principal, now, message);
       if (leased !== undefined) return leased;
     }
-    return { empty: true };
+    return undefined;
   }
 
   private async lease(
     principal: Principal,
     now: Date,
-    messageId: string,
-    receiptHandle: string,
-    body: string | undefined,
-  ): Promise<NextResponse | undefined> {
-    let review: ReviewMessage;
-    try {
-      review = ReviewMessage.parse(JSON.parse(body ?? ''));
-    } catch (error) {
-      // Left alone: after maxReceiveCount receives SQS moves it to the DLQ, where its alarm fires.
-      this.deps.log.error('Invalid review message', { messageId, error: String(error) });
+    { messageId, receiptHandle, body, review, invalid }: ReceivedReview,
+  ): Promise<Omit<Leased, 'queue'> | undefined> {
+    if (review === undefined) {
+      await this.deadLetter(messageId, receiptHandle, body, `invalid review message (${invalid})`);
       return undefined;
     }
     const key: RecordKey = { pk: review.result.pk, sk: review.result.sk };
     const leaseId = randomUUID();
     const expiresAt = new Date(now.getTime() + this.deps.leaseSeconds * 1000).toISOString();
-    let record: ResultRecord;
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk },
-          UpdateExpression: 'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires',
-          ConditionExpression:
-            'attribute_exists(#pk) AND #status = :pending AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt <= :now)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':id': leaseId,
-            ':holder': principal.subject,
-            ':expires': expiresAt,
-            ':pending': PENDING,
-            ':now': now.toISOString(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      record = ResultRecord.parse(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const record = await this.updateVersion(key, {
+      UpdateExpression:
+        'SET leaseId = :id, leaseHolder = :holder, leaseExpiresAt = :expires, leaseMessageId = :message',
+      ConditionExpression:
+        'attribute_exists(#pk) AND #status = :pending AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt <= :now)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':id': leaseId,
+        ':message': messageId,
+        ':holder': principal.subject,
+        ':expires': expiresAt,
+        ':pending': PENDING,
+        ':now': now.toISOString(),
+      },
+    });
+    if (record === undefined) {
       const current = await this.store.get(key);
-      if (current !== undefined && current.status !== PENDING) {
+      if (current === undefined) {
+        await this.deadLetter(messageId, receiptHandle, body, 'no result for the version it names');
+      } else if (current.status !== PENDING) {
         // Decided already (its delete failed or was skipped, or a duplicate message): nothing left to review,
         // but the decision may still be owed to the dashboard's counters.
         await this.counters.countDecision(current, now);
         await this.deleteMessage(receiptHandle, messageId);
+      } else if (current.leaseMessageId !== undefined && current.leaseMessageId !== messageId) {
+        // The version is leased with another of its messages (this one a reconciler's resend or a renewal whose
+        // first turned out to be there): one message is enough, the lease's, which comes back if it is abandoned.
+        this.deps.log.warn('Duplicate review message dropped: its version is leased with another', {
+          messageId,
+          leaseMessageId: current.leaseMessageId,
+        });
+        await this.deleteMessage(receiptHandle, messageId);
       }
-      // Otherwise someone else holds a live lease (a duplicate message) or the item is missing: leave it hidden.
+      // Otherwise this message's own lease is live (its invisibility ended early): leave it hidden.
       return undefined;
     }
-    const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
+    const token = encodeLease({ id: leaseId, messageId, receiptHandle, pk: key.pk, sk: key.sk });
+    await this.rememberLease(principal, token);
+    return this.view(record, token, expiresAt, false);
+  }
+
+  /** The version's text and result, bounded, for the reviewer holding `token`. */
+  private async view(
+    record: ResultRecord,
+    token: string,
+    expiresAt: string,
+    resumed: boolean,
+  ): Promise<Omit<Leased, 'queue'>> {
+    const bounded = await this.bounded(record);
+    if (bounded === undefined) throw new Error(`pending version without a result: ${record.pk} ${record.sk}`);
+    const { claims, ...view } = bounded;
     return {
       empty: false,
-      leaseId: encodeLease({ id: leaseId, messageId, receiptHandle, pk: key.pk, sk: key.sk }),
+      resumed,
+      leaseId: token,
       leaseExpiresAt: expiresAt,
-      draft: summarize(record),
-      text,
-      result,
-      flaggedClaims: flaggedClaimsInContext(text, result.claims, REVIEW_API.contextChars),
+      ...view,
+      flaggedClaims: claims,
     };
+  }
+
+  private async rememberLease(principal: Principal, token: string): Promise<void> {
+    try {
+      await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.deps.tableName,
+          Key: reviewerLeaseKey(principal.subject),
+          UpdateExpression: 'SET leaseToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      // The lease stands; only a reload will not find it (it expires as an abandoned one does).
+      this.deps.log.warn('Could not remember the lease for a reload', { error: String(error) });
+    }
+  }
+
+  /** The caller's live lease, when its pointer names one the version item still records as the caller's. */
+  private async heldLease(
+    principal: Principal,
+  ): Promise<{ record: ResultRecord; token: string; expiresAt: string } | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({
+        TableName: this.deps.tableName,
+        Key: reviewerLeaseKey(principal.subject),
+        ConsistentRead: true,
+      }),
+    );
+    const token = typeof Item?.leaseToken === 'string' ? Item.leaseToken : undefined;
+    if (token === undefined) return undefined;
+    let lease: LeaseToken;
+    try {
+      lease = decodeLease(token);
+    } catch {
+      return undefined;
+    }
+    const record = await this.store.get({ pk: lease.pk, sk: lease.sk });
+    const live =
+      record?.status === PENDING &&
+      record.leaseId === lease.id &&
+      record.leaseHolder === principal.subject &&
+      record.leaseExpiresAt !== undefined &&
+      record.leaseExpiresAt > this.now().toISOString();
+    return live ? { record, token, expiresAt: record.leaseExpiresAt ?? '' } : undefined;
+  }
+
+  /** The queue's counts and the draft the caller holds, for the page to show before taking one. */
+  async queue(principal: Principal): Promise<QueueResponse> {
+    requireReviewer(principal);
+    const held = await this.heldLease(principal);
+    return {
+      queue: await this.queueCounts(held !== undefined),
+      held: held === undefined ? null : { leaseExpiresAt: held.expiresAt, draft: summarize(held.record) },
+    };
+  }
+
+  /** Drafts waiting and in review, each counted once, as the dashboard counts them; one of them the caller's. */
+  private async queueCounts(callerHoldsOne: boolean): Promise<QueueCounts> {
+    const { waiting, inReview } = await pendingReviews(this.deps);
+    return { waiting, inReviewByOthers: Math.max(0, inReview - (callerHoldsOne ? 1 : 0)) };
+  }
+
+  /**
+   * Hands a lease back: the version item first (so whoever receives the message next can lease it), then the
+   * message is made visible now rather than at the lease's end. 409 when the caller no longer holds it.
+   */
+  async release(principal: Principal, token: string): Promise<ReleaseResponse> {
+    requireReviewer(principal);
+    const lease = decodeLease(token);
+    const record = await this.updateVersion(lease, {
+      UpdateExpression: 'REMOVE leaseId, leaseHolder, leaseExpiresAt, leaseMessageId',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: this.liveLeaseValues(principal, lease.id, this.now()),
+    });
+    if (record === undefined) throw await this.conflict(lease, 'the lease is no longer held by the caller');
+    try {
+      await this.deps.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.deps.reviewQueueUrl,
+          ReceiptHandle: lease.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+    } catch (error) {
+      // Released in the table all the same: the message comes back when its visibility ends.
+      this.deps.log.warn('Could not make a released review message visible', {
+        messageId: lease.messageId,
+        error: String(error),
+      });
+    }
+    return { draft: summarize(record) };
+  }
+
+  /** A skipped lease that expired or was decided meanwhile has nothing left to hand back. */
+  private readonly ignoreConflict = (error: unknown) => {
+    if (!(error instanceof ReviewApiError && (error.code === 'conflict' || error.code === 'not_found')))
+      throw error;
+  };
+
+  /**
+   * A message no reviewer can ever use (no valid body, or no result for the version it names) goes to the DLQ
+   * at once, where its alarm fires; leases, which SQS also counts as receives, never send one there.
+   */
+  private async deadLetter(messageId: string, receiptHandle: string, body: string | undefined, why: string) {
+    this.deps.log.error('Review message moved to the DLQ', { messageId, why });
+    if (this.deps.reviewDlqUrl === undefined) return;
+    await this.deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.deps.reviewDlqUrl,
+        MessageBody: body === undefined || body === '' ? '(empty)' : body,
+        MessageGroupId: 'unusable',
+        MessageDeduplicationId: messageId.replace(/[^\w-]/g, '').slice(0, 128) || 'unusable',
+        MessageAttributes: { reason: { DataType: 'String', StringValue: why.slice(0, 1000) } },
+      }),
+    );
+    await this.deleteMessage(receiptHandle, messageId);
   }
 
   /** Restarts the lease from now; 409 when the caller no longer holds it. */
@@ -203,24 +377,13 @@ export class ReviewService {
     const lease = decodeLease(token);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.deps.leaseSeconds * 1000).toISOString();
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
-          UpdateExpression: 'SET leaseExpiresAt = :expires',
-          ConditionExpression: this.liveLeaseCondition,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...this.liveLeaseValues(principal, lease.id, now),
-            ':expires': expiresAt,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw await this.conflict(lease, 'the lease is no longer held by the caller');
-    }
+    const extended = await this.updateVersion(lease, {
+      UpdateExpression: 'SET leaseExpiresAt = :expires',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ...this.liveLeaseValues(principal, lease.id, now), ':expires': expiresAt },
+    });
+    if (extended === undefined) throw await this.conflict(lease, 'the lease is no longer held by the caller');
     await this.deps.sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.deps.reviewQueueUrl,
@@ -249,35 +412,25 @@ export class ReviewService {
     const now = this.now();
     const at = now.toISOString();
     const status = DECISION_STATUS[request.decision];
-    let record: ResultRecord;
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.deps.tableName,
-          Key: { [TABLE.partitionKey]: lease.pk, [TABLE.sortKey]: lease.sk },
-          UpdateExpression:
-            'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt',
-          ConditionExpression: this.liveLeaseCondition,
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#byStatusPk': TABLE.indexes.byStatus.partitionKey,
-          },
-          ExpressionAttributeValues: {
-            ...this.liveLeaseValues(principal, lease.id, now),
-            ':status': status,
-            ':statusPk': statusPk(status),
-            ':by': principal.subject,
-            ':at': at,
-            ':note': request.note,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      record = ResultRecord.parse(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const record = await this.updateVersion(lease, {
+      UpdateExpression:
+        'SET #status = :status, #byStatusPk = :statusPk, decidedBy = :by, decidedAt = :at, decisionNote = :note REMOVE leaseId, leaseHolder, leaseExpiresAt, leaseMessageId',
+      ConditionExpression: this.liveLeaseCondition,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#byStatusPk': TABLE.indexes.byStatus.partitionKey,
+      },
+      ExpressionAttributeValues: {
+        ...this.liveLeaseValues(principal, lease.id, now),
+        ':status': status,
+        ':statusPk': statusPk(status),
+        ':by': principal.subject,
+        ':at': at,
+        ':note': request.note,
+      },
+    });
+    if (record === undefined)
       throw await this.conflict(lease, 'the version is not pending review under this lease');
-    }
     const auditId = randomUUID();
     const entry: AuditEntry = AuditEntrySchema.parse({
       publisherId: record.publisherId,
@@ -286,6 +439,7 @@ export class ReviewService {
       auditId,
       at,
       by: principal.subject,
+      ...(principal.name !== undefined && { byName: principal.name }),
       decision: request.decision,
       status,
       note: request.note,
@@ -320,7 +474,8 @@ export class ReviewService {
     const history = await this.store.history(draftPk(owner, documentId));
     const [latest] = history;
     if (latest === undefined) throw new ReviewApiError('not_found', 'no such draft');
-    return { latest: summarize(latest), history: history.map(summarize) };
+    const shown = (record: ResultRecord) => forCaller(principal, summarize(record));
+    return { latest: shown(latest), history: history.map(shown) };
   }
 
   /**
@@ -338,15 +493,56 @@ export class ReviewService {
       history.find((candidate) => candidate.version === ref.version) ??
       (ref.eTag !== undefined && latest?.eTag === ref.eTag ? latest : undefined);
     if (record === undefined) throw new ReviewApiError('not_found', 'no result for this draft version yet');
-    if (record.result === undefined)
-      return { draft: summarize(record), text: null, result: null, claims: [] };
-    const [text, result] = await Promise.all([this.readDraftText(record), this.readResult(record)]);
+    const draft = forCaller(principal, summarize(record));
+    const bounded = await this.bounded(record);
+    return bounded === undefined ? { draft, text: null, result: null, claims: [] } : { ...bounded, draft };
+  }
+
+  /**
+   * The version's text and result within REVIEW_API.responseBudget: a text too large to send becomes a presigned
+   * GET, and when lists were cut and the full result is in `reports/`, a presigned GET of it too. Undefined for a
+   * version without a result (it failed).
+   */
+  private async bounded(
+    record: ResultRecord,
+  ): Promise<(ReportResponse & { result: ModerationResult; totals: ReportTotals }) | undefined> {
+    if (record.result === undefined) return undefined;
+    const [text, { summary, digest }] = await Promise.all([
+      this.readDraftText(record),
+      this.readDigest(record),
+    ]);
+    const bounded = boundedReport(text, summary, digest, REVIEW_API.responseBudget, REVIEW_API.contextChars);
+    const [textUrl, resultUrl] = await Promise.all([
+      bounded.textTooLarge ? this.draftUrl(record) : undefined,
+      bounded.cut && record.reportKey !== undefined
+        ? this.objectUrl(new GetObjectCommand({ Bucket: record.bucket, Key: record.reportKey }))
+        : undefined,
+    ]);
     return {
       draft: summarize(record),
-      text,
-      result,
-      claims: flaggedClaimsInContext(text, result.claims, REVIEW_API.contextChars),
+      text: bounded.text,
+      ...(textUrl !== undefined && { textUrl }),
+      ...(resultUrl !== undefined && { resultUrl }),
+      result: bounded.result,
+      totals: bounded.totals,
+      claims: bounded.claims,
     };
+  }
+
+  /** The version's own bytes: by version id, or on an unversioned bucket by ETag (a later upload gets 412). */
+  private draftUrl(record: ResultRecord): Promise<PresignedGet> {
+    const command = new GetObjectCommand(pinnedVersion(record));
+    return this.objectUrl(command, record.versionId === undefined ? { 'if-match': `"${record.eTag}"` } : {});
+  }
+
+  private async objectUrl(
+    command: GetObjectCommand,
+    headers: Record<string, string> = {},
+  ): Promise<PresignedGet> {
+    const signedAt = signingTime(this.now());
+    const seconds = REVIEW_API.downloadUrlSeconds;
+    const url = await this.presigner.url(command, seconds, signedAt, new Set(Object.keys(headers)));
+    return { url, headers, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() };
   }
 
   /** A version's audit entries, oldest first. */
@@ -374,7 +570,36 @@ export class ReviewService {
       if (!history.some((record) => record.version === ref.version))
         throw new ReviewApiError('not_found', 'no such draft version');
     }
-    return { entries };
+    return {
+      entries:
+        principal.role === 'publisher'
+          ? entries.map(({ by: _by, byName: _byName, ...entry }) => entry)
+          : entries,
+    };
+  }
+
+  /** One conditional UpdateItem on a version item: the item as it now is, or undefined when the condition failed. */
+  private async updateVersion(
+    key: RecordKey,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<ResultRecord | undefined> {
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.deps.tableName,
+          Key: { [TABLE.partitionKey]: key.pk, [TABLE.sortKey]: key.sk },
+          ReturnValues: 'ALL_NEW',
+          ...update,
+        }),
+      );
+      return ResultRecord.parse(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   private readonly liveLeaseCondition =
@@ -423,30 +648,42 @@ export class ReviewService {
   }
 
   private async readDraftText(record: ResultRecord): Promise<string | null> {
-    try {
-      const object = await this.deps.s3.send(
-        new GetObjectCommand({
-          Bucket: record.bucket,
-          Key: record.key,
-          ...(record.versionId !== undefined
-            ? { VersionId: record.versionId }
-            : { IfMatch: `"${record.eTag}"` }),
-        }),
-      );
-      const bytes = await object.Body?.transformToByteArray();
-      return bytes === undefined ? null : new TextDecoder('utf-8').decode(bytes);
-    } catch (error) {
-      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-      if (status === 404 || status === 412) return null;
-      throw error;
-    }
+    // The draft may have been deleted since (or replaced, unversioned): then there is no text to show.
+    const object = await readIfPresent(this.deps.s3, record, () =>
+      this.deps.s3.send(new GetObjectCommand(pinnedVersion(record))),
+    );
+    const bytes = await object?.Body?.transformToByteArray();
+    // A byte-order mark stays, as the engine keeps it: the result's offsets count it.
+    return bytes === undefined ? null : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   }
 
-  private async readResult(record: ResultRecord): Promise<ModerationResult> {
-    if (record.reportKey === undefined) return ModerationResult.parse(record.result);
-    const object = await this.deps.s3.send(
-      new GetObjectCommand({ Bucket: record.bucket, Key: record.reportKey }),
+  /**
+   * The result's summary and its digest (shared/report/digest.ts). A result in `reports/` can hold a hundred
+   * thousand claims: its digest, written beside it, is read instead (the full report only for a result stored
+   * before digests were); one in the item is small and digested here.
+   */
+  private async readDigest(
+    record: ResultRecord,
+  ): Promise<{ summary: ModerationResult; digest: ReviewDigest }> {
+    if (record.reportKey === undefined) {
+      const result = ModerationResult.parse(record.result);
+      return { summary: result, digest: reviewDigest(result, REVIEW_API.responseBudget) };
+    }
+    const summary = ModerationResult.parse({ ...record.result, ...EMPTY_LISTS });
+    const stored = await this.readJson(record.bucket, digestKey(record.reportKey));
+    if (stored !== undefined) return { summary, digest: ReviewDigest.parse(stored) };
+    const full = ModerationResult.parse(await this.readJson(record.bucket, record.reportKey));
+    return { summary, digest: reviewDigest(full, REVIEW_API.responseBudget) };
+  }
+
+  /**
+   * An object's JSON, or undefined when there is no such object. Listing is scoped to a prefix (`s3:prefix`), so S3
+   * answers a missing key with 403: readIfPresent lists that one key to tell it from a denied read.
+   */
+  private async readJson(bucket: string, key: string): Promise<unknown> {
+    const object = await readIfPresent(this.deps.s3, { bucket, key }, () =>
+      this.deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
     );
-    return ModerationResult.parse(JSON.parse((await object.Body?.transformToString()) ?? ''));
+    return object === undefined ? undefined : JSON.parse((await object.Body?.transformToString()) ?? '');
   }
 }

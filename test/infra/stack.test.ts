@@ -1,6 +1,6 @@
 // The stack as `npx cdk deploy` would deploy it: built through the same app factory, with cdk.json's context.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { isBuiltin, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModerateBundle, MODERATE_BUNDLE } from '../../infra/bundling.js';
 import { createPipelineApp } from '../../infra/pipeline-app.js';
 import {
@@ -21,6 +21,7 @@ import {
   METRICS,
   MODERATE_FUNCTION,
   QUEUES,
+  RECONCILER,
   resourceNames,
   REVIEW_API,
   TABLE,
@@ -40,13 +41,19 @@ interface Synthesized {
   assemblyDir: string;
 }
 
+/**
+ * Every app of this file writes to one folder: CDK's asset cache then bundles each function once for the whole
+ * file (each stage, and the app built to read its default stage, reuse the bundles), instead of once per app.
+ */
+const OUTDIR = mkdtempSync(join(tmpdir(), 'claimscan-cdk-test-'));
+afterAll(() => rmSync(OUTDIR, { recursive: true, force: true }));
+
 function synth(context: Record<string, unknown>): Synthesized {
   // The CLI records asset paths in resource metadata; do the same to find the function's bundle.
-  const { app, stack } = createPipelineApp({
-    ...CDK_JSON.context,
-    'aws:cdk:enable-asset-metadata': true,
-    ...context,
-  });
+  const { app, stack } = createPipelineApp(
+    { ...CDK_JSON.context, 'aws:cdk:enable-asset-metadata': true, ...context },
+    { outdir: OUTDIR },
+  );
   // Synthesising runs the AwsSolutions validation plugin too: it throws on any unacknowledged finding.
   const assembly = app.synth();
   return {
@@ -62,6 +69,7 @@ let prod: Synthesized;
 const LOCAL_PAGE_URL = 'http://localhost:5173/review.html';
 const names = resourceNames('dev');
 
+// Bundling a dozen functions and validating two stacks takes a minute on a loaded 2-core machine.
 beforeAll(() => {
   dev = synth({ stage: 'dev' });
   prod = synth({
@@ -70,7 +78,35 @@ beforeAll(() => {
     alarmEmail: 'ops@example.com',
     reviewPageUrl: LOCAL_PAGE_URL,
   });
+}, 300_000);
+
+/** Active tracing's statement, the one statement on `*` each function role has. */
+const XRAY_STATEMENT = {
+  Effect: 'Allow',
+  Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+  Resource: '*',
+};
+
+/** A statement whose resources need the template: resolved once it is synthesised. */
+type StatementSpec = { Action: string | string[]; Resource: () => unknown; Condition?: unknown };
+const resolve = (spec: { Action: string | string[]; Resource: unknown; Condition?: unknown }) => ({
+  ...spec,
+  Resource: typeof spec.Resource === 'function' ? (spec.Resource as () => unknown)() : spec.Resource,
 });
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+
+/** The statements of the role a function (by its name) runs with. */
+function roleStatementsOf(template: Template, functionName: string): Statement[] {
+  const roleRef = (
+    Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.FunctionName === functionName,
+    )?.Properties.Role as { 'Fn::GetAtt': [string, string] }
+  )['Fn::GetAtt'][0];
+  return Object.values(
+    template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleRef }] } }),
+  ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
 
 const logicalId = (template: Template, type: string, props: Record<string, unknown>) => {
   const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
@@ -81,11 +117,25 @@ const queueId = (template: Template, queueName: string) =>
   logicalId(template, 'AWS::SQS::Queue', { QueueName: queueName });
 const draftsBucketId = (template: Template) =>
   logicalId(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
+/** Listing the drafts bucket, under drafts/ only: how a role tells a deleted draft from a denied read. */
+const DRAFT_KEYS_LISTING = {
+  Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+  Condition: { StringLike: { 's3:prefix': 'drafts/*' } },
+};
+/** Listing under reports/ only: how next and report tell a missing digest (a 404) from a denied read. */
+const REPORT_KEYS_LISTING = {
+  Action: 's3:ListBucket',
+  Condition: { StringLike: { 's3:prefix': 'reports/*' } },
+};
+const listDraftKeys = (template: Template) => ({
+  ...DRAFT_KEYS_LISTING,
+  Resource: { 'Fn::GetAtt': [draftsBucketId(template), 'Arn'] },
+});
 
 describe('stage and names', () => {
   it('comes from CDK context, dev by default', () => {
     expect(dev.stack.stackName).toBe('claimscan-dev');
-    expect(createPipelineApp(CDK_JSON.context).stack.stackName).toBe('claimscan-dev');
+    expect(createPipelineApp(CDK_JSON.context, { outdir: OUTDIR }).stack.stackName).toBe('claimscan-dev');
     expect(prod.stack.stackName).toBe('acme-prod');
     prod.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-prod-results' });
   });
@@ -227,12 +277,14 @@ describe('queues', () => {
     }
   });
 
+  // Ingest: a message that keeps failing is poison after a few tries. Review: every lease is a receive, so only
+  // SQS's maximum, as a backstop; the next function dead-letters what no reviewer can use itself.
   it.each([
-    ['ingest', names.ingestQueue, names.ingestDlq, QUEUES.ingest.maxReceiveCount],
-    ['review', names.reviewQueue, names.reviewDlq, QUEUES.review.maxReceiveCount],
-  ])(
+    ['ingest', names.ingestQueue, names.ingestDlq, QUEUES.ingest.maxReceiveCount, [2, 10]],
+    ['review', names.reviewQueue, names.reviewDlq, QUEUES.review.maxReceiveCount, [1000, 1000]],
+  ] as const)(
     'redrive the %s queue to its DLQ after a bounded number of receives',
-    (_name, queue, dlq, maxReceiveCount) => {
+    (_name, queue, dlq, maxReceiveCount, [least, most]) => {
       dev.template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: queue,
         RedrivePolicy: {
@@ -240,10 +292,39 @@ describe('queues', () => {
           maxReceiveCount,
         },
       });
-      expect(maxReceiveCount).toBeGreaterThan(1);
-      expect(maxReceiveCount).toBeLessThanOrEqual(10);
+      expect(maxReceiveCount).toBeGreaterThanOrEqual(least);
+      expect(maxReceiveCount).toBeLessThanOrEqual(most);
     },
   );
+
+  it("keep messages for SQS's longest retention, 14 days: what still expires, the reconciler sends again", () => {
+    for (const queueName of [names.ingestQueue, names.reviewQueue])
+      dev.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queueName,
+        MessageRetentionPeriod: 14 * 24 * 60 * 60,
+      });
+  });
+
+  it('lets S3 send to the ingest queue for this bucket in this account only', () => {
+    const [policy] = Object.values(
+      dev.template.findResources('AWS::SQS::QueuePolicy', {
+        Properties: { Queues: [{ Ref: queueId(dev.template, names.ingestQueue) }] },
+      }),
+    );
+    const allowed = (policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter(
+      (statement) => statement.Effect === 'Allow',
+    );
+    expect(allowed).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      }),
+    ]);
+  });
 
   it('makes the review queue and its DLQ FIFO, deduplicated by the id the function sends', () => {
     dev.template.hasResourceProperties('AWS::SQS::Queue', {
@@ -363,7 +444,8 @@ describe('moderate function', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // esbuild and terser over the SDK: about 7 s alone, several times that while other work shares the cores.
+  }, 120_000);
 
   it('keeps its logs for a bounded time, per stage', () => {
     dev.template.hasResourceProperties('AWS::Logs::LogGroup', {
@@ -387,7 +469,6 @@ describe('moderate function', () => {
 });
 
 describe('function permissions', () => {
-  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
   const roleId = () =>
     logicalId(dev.template, 'AWS::IAM::Role', { Description: Match.stringLikeRegexp('moderate') });
   const statements = (): Statement[] => {
@@ -412,7 +493,7 @@ describe('function permissions', () => {
     });
   });
 
-  it('reads only drafts/ (listing keys, so a deleted draft is a 404) and writes only reports/', () => {
+  it('reads only drafts/ (listing its keys only, to tell a deleted draft) and writes only reports/', () => {
     const s3Statements = statements().filter((statement) =>
       actions(statement).some((action) => action.startsWith('s3:')),
     );
@@ -421,10 +502,7 @@ describe('function permissions', () => {
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
         Resource: objectArn('drafts/'),
       }),
-      expect.objectContaining({
-        Action: 's3:ListBucket',
-        Resource: { 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] },
-      }),
+      expect.objectContaining(listDraftKeys(dev.template)),
       expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn('reports/') }),
     ]);
   });
@@ -441,21 +519,21 @@ describe('function permissions', () => {
     expect(sqsWrites.map((statement) => statement.Resource)).toEqual([
       { 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] },
     ]);
-    for (const statement of all) {
+    expect(all.filter((statement) => statement.Resource === '*')).toEqual([XRAY_STATEMENT]);
+    for (const statement of all.filter((candidate) => candidate.Resource !== '*')) {
       expect(
         actions(statement).every((action) => !action.includes('*') || action === 'kms:GenerateDataKey*'),
       ).toBe(true);
-      expect(statement.Resource).not.toBe('*');
     }
   });
 });
 
 describe('review API', () => {
-  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
   const actions = (statement: Statement) => [statement.Action].flat();
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] });
   const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
   const reviewQueueArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewQueue), 'Arn'] });
+  const reviewDlqArn = () => ({ 'Fn::GetAtt': [queueId(dev.template, names.reviewDlq), 'Arn'] });
   const bucketArn = () => ({ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] });
   const objectArn = (prefix: string) => ({
     'Fn::Join': ['', [{ 'Fn::GetAtt': [draftsBucketId(dev.template), 'Arn'] }, `/${prefix}*`]],
@@ -463,16 +541,7 @@ describe('review API', () => {
   const functionName = (route: RouteName) => `${names.reviewFunctionPrefix}${route}`;
   const functionId = (route: RouteName) =>
     logicalId(dev.template, 'AWS::Lambda::Function', { FunctionName: functionName(route) });
-  const roleStatements = (route: RouteName): Statement[] => {
-    const roleRef = (
-      Object.values(dev.template.findResources('AWS::Lambda::Function')).find(
-        (fn) => fn.Properties.FunctionName === functionName(route),
-      )?.Properties.Role as { 'Fn::GetAtt': [string, string] }
-    )['Fn::GetAtt'][0];
-    return Object.values(
-      dev.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleRef }] } }),
-    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-  };
+  const roleStatements = (route: RouteName) => roleStatementsOf(dev.template, functionName(route));
   const routes = Object.keys(ROUTES) as RouteName[];
   const userPoolId = () => logicalId(dev.template, 'AWS::Cognito::UserPool', {});
 
@@ -525,6 +594,17 @@ describe('review API', () => {
     });
   });
 
+  it("gives the page's client chosen token lifetimes: an hour for ID and access tokens, a working day to refresh", () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: REVIEW_API.tokens.idTokenMinutes,
+      AccessTokenValidity: REVIEW_API.tokens.accessTokenMinutes,
+      RefreshTokenValidity: REVIEW_API.tokens.refreshTokenHours * 60,
+      AuthSessionValidity: REVIEW_API.tokens.signInSessionMinutes,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
+    expect(REVIEW_API.tokens.refreshTokenHours).toBeLessThanOrEqual(24);
+  });
+
   it('routes each method and path of shared/review/routes.ts to its function, behind the JWT authorizer', () => {
     const authorizerId = logicalId(dev.template, 'AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
@@ -575,14 +655,27 @@ describe('review API', () => {
     });
   });
 
-  it('gives only the upload function the bucket name, for its presigned URLs', () => {
-    const withBucket = Object.values(dev.template.findResources('AWS::Lambda::Function'))
-      .filter((fn) => fn.Properties.Environment?.Variables?.[ENV.bucketName] !== undefined)
+  // The upload function presigns PUTs into the bucket (and the reconcilers, which share one configuration, list
+  // it); next moves a message no reviewer can use to the DLQ.
+  it.each([
+    [
+      'the bucket name',
+      ENV.bucketName,
+      [functionName('upload'), names.reconcileDraftsFunction, names.reconcileReviewsFunction],
+      () => ({ Ref: draftsBucketId(dev.template) }),
+    ],
+    [
+      'the review DLQ',
+      ENV.reviewDlqUrl,
+      [functionName('next')],
+      () => ({ Ref: queueId(dev.template, names.reviewDlq) }),
+    ],
+  ] as const)('gives %s only to the functions that need it', (_what, variable, functions, value) => {
+    const given = Object.values(dev.template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties.Environment?.Variables?.[variable] !== undefined)
       .map((fn) => fn.Properties as { FunctionName: string; Environment: { Variables: object } });
-    expect(withBucket.map((fn) => fn.FunctionName)).toEqual([functionName('upload')]);
-    expect(withBucket[0]?.Environment.Variables).toMatchObject({
-      [ENV.bucketName]: { Ref: draftsBucketId(dev.template) },
-    });
+    expect(given.map((fn) => fn.FunctionName).sort()).toEqual([...functions].sort());
+    for (const fn of given) expect(fn.Environment.Variables).toMatchObject({ [variable]: value() });
   });
 
   it.each(routes)('runs %s on the newest Node.js runtime, on ARM64, with its own log group', (route) => {
@@ -611,15 +704,42 @@ describe('review API', () => {
   });
 
   // What each route calls in shared/review/service.ts, and nothing more (besides writing its own logs).
-  const expected: Record<RouteName, Array<{ Action: string | string[]; Resource: () => unknown }>> = {
+  const expected: Record<
+    RouteName,
+    Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown } | StatementSpec>
+  > = {
     next: [
-      { Action: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: reviewQueueArn },
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+          // Renewing a message received nearly maxReceiveCount times (shared/pipeline/review-queue.ts).
+          'sqs:SendMessage',
+        ],
+        Resource: reviewQueueArn,
+      },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+      // The drafts pending review, counted (shared/dashboard/backlog.ts).
+      { Action: 'dynamodb:Query', Resource: () => indexArn('byStatus') },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
-      { Action: 's3:ListBucket', Resource: bucketArn },
+      { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+      { ...REPORT_KEYS_LISTING, Resource: bucketArn },
+      // Only to move a message no reviewer can use: a lease never dead-letters a draft.
+      { Action: 'sqs:SendMessage', Resource: reviewDlqArn },
+    ],
+    counts: [
+      { Action: 'sqs:GetQueueAttributes', Resource: reviewQueueArn },
+      { Action: 'dynamodb:GetItem', Resource: tableArn },
+      { Action: 'dynamodb:Query', Resource: () => indexArn('byStatus') },
     ],
     extend: [
+      { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
+    ],
+    release: [
       { Action: 'sqs:ChangeMessageVisibility', Resource: reviewQueueArn },
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn },
     ],
@@ -634,8 +754,9 @@ describe('review API', () => {
     report: [
       { Action: 'dynamodb:Query', Resource: tableArn },
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: () => objectArn('drafts/') },
-      { Action: 's3:ListBucket', Resource: bucketArn },
+      { ...DRAFT_KEYS_LISTING, Resource: bucketArn },
       { Action: 's3:GetObject', Resource: () => objectArn('reports/') },
+      { ...REPORT_KEYS_LISTING, Resource: bucketArn },
     ],
     // The dashboard reads only through Query: counter items in the table, rows in the indexes.
     stats: [
@@ -657,15 +778,13 @@ describe('review API', () => {
         LogGroupName: `/aws/lambda/${functionName(route)}`,
       });
       expect(logs[0]?.Resource).toEqual({ 'Fn::GetAtt': [ownLogs, 'Arn'] });
-      expect(statements.filter((statement) => !logs.includes(statement))).toEqual(
-        expected[route].map(({ Action, Resource }) =>
-          expect.objectContaining({ Effect: 'Allow', Action, Resource: Resource() }),
-        ),
+      const others = statements.filter((statement) => !logs.includes(statement));
+      expect(others.filter((statement) => statement.Resource === '*')).toEqual([XRAY_STATEMENT]);
+      expect(others.filter((statement) => statement.Resource !== '*')).toEqual(
+        expected[route].map((spec) => expect.objectContaining({ Effect: 'Allow', ...resolve(spec) })),
       );
-      for (const statement of statements) {
+      for (const statement of others.filter((candidate) => candidate.Resource !== '*'))
         expect(actions(statement).every((action) => !action.includes('*'))).toBe(true);
-        expect(statement.Resource).not.toBe('*');
-      }
       dev.template.hasResource('AWS::IAM::Role', {
         Properties: Match.objectLike({
           ManagedPolicyArns: Match.absent(),
@@ -702,6 +821,98 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  const alarmsOfThisAccount = {
+    StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudwatch:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':alarm:*',
+          ],
+        ],
+      },
+    },
+  };
+
+  it('lets CloudWatch publish to the alarm topic, for alarms of this account only', () => {
+    const topic = logicalId(dev.template, 'AWS::SNS::Topic', {});
+    const [policy] = Object.values(
+      dev.template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [{ Ref: topic }] } }),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(statements.filter((statement) => statement.Effect === 'Allow')).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: alarmsOfThisAccount,
+      },
+    ]);
+    // The TLS-only Deny stays.
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it("lets CloudWatch use the topic's key only for this account's alarms", () => {
+    const [key] = Object.values(dev.template.findResources('AWS::KMS::Key'));
+    const statements = key?.Properties.KeyPolicy.Statement as Array<Record<string, unknown>>;
+    const forCloudWatch = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch).toEqual([
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: alarmsOfThisAccount,
+      }),
+    ]);
+  });
+
+  it('alarms on the age of the oldest upload, throttles and invocations near the timeout', () => {
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [queueId(dev.template, names.ingestQueue), 'QueueName'] },
+        },
+      ],
+      Threshold: ALARMS.ingestMessageMaxAgeSeconds,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+    alarmOn('Throttles', { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Moderate') } });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Moderate') } }],
+      Threshold: ALARMS.durationShareOfTimeout * MODERATE_FUNCTION.timeoutSeconds * 1000,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+  });
+
+  it('alarms whenever the reconciler sends anything again, and when it fails', () => {
+    for (const metricName of [METRICS.reconcile.reviews, METRICS.reconcile.drafts])
+      dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS.namespace,
+        MetricName: metricName,
+        Dimensions: Match.arrayWith([{ Name: 'service', Value: METRICS.reconcile.service }]),
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+      });
+    for (const prefix of ['^ReconcileReviews', '^ReconcileDrafts'])
+      alarmOn('Errors', { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp(prefix) } });
+  });
+
   it('sends alarms to an encrypted topic, with the e-mail from context subscribed', () => {
     dev.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -736,6 +947,242 @@ describe('alarms and dashboard', () => {
       Dimensions: [{ Name: 'ApiId', Value: { Ref: Match.stringLikeRegexp('^ReviewApi') } }],
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
     });
+  });
+});
+
+describe('every function', () => {
+  const functions = () => Object.entries(dev.template.findResources('AWS::Lambda::Function'));
+
+  it("is traced with X-Ray (ours; CDK's own handlers are not)", () => {
+    const ours = functions().filter(([, fn]) =>
+      String(fn.Properties.FunctionName ?? '').startsWith(names.stack),
+    );
+    // moderate, one function per API route, two reconcilers
+    expect(ours).toHaveLength(1 + Object.keys(ROUTES).length + 2);
+    for (const [, fn] of ours) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it("logs to a log group that expires, CDK's bucket-notification and deployment handlers included", () => {
+    const groups = dev.template.findResources('AWS::Logs::LogGroup');
+    for (const group of Object.values(groups))
+      expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+    for (const [id, fn] of functions()) {
+      const target = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup
+        ?.Ref;
+      expect(target === undefined ? undefined : groups[target], id).toBeDefined();
+    }
+  });
+});
+
+describe('reconciler', () => {
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(dev.template, 'AWS::DynamoDB::Table', {}), 'Arn'] });
+  const queueArn = (queueName: string) => ({ 'Fn::GetAtt': [queueId(dev.template, queueName), 'Arn'] });
+  const functionId = (functionName: string) =>
+    logicalId(dev.template, 'AWS::Lambda::Function', { FunctionName: functionName });
+
+  it.each([
+    [names.reconcileReviewsFunction, `rate(${RECONCILER.reviews.everyMinutes} minutes)`],
+    [names.reconcileDraftsFunction, 'rate(1 day)'],
+  ])(
+    'runs %s on an EventBridge Scheduler schedule, %s, with a role that may invoke it only',
+    (name, rate) => {
+      const fnArn = { 'Fn::GetAtt': [functionId(name), 'Arn'] };
+      const [schedule] = Object.values(
+        dev.template.findResources('AWS::Scheduler::Schedule', {
+          Properties: { Target: Match.objectLike({ Arn: fnArn }) },
+        }),
+      );
+      expect(schedule?.Properties).toMatchObject({ ScheduleExpression: rate, State: 'ENABLED' });
+      const roleId = (schedule?.Properties.Target.RoleArn as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      dev.template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+      });
+      expect(
+        dev.template.findResources('AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns,
+      ).toBeUndefined();
+      const statements = Object.values(
+        dev.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+      ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: fnArn }]);
+    },
+  );
+
+  it.each([
+    [
+      names.reconcileReviewsFunction,
+      () => [
+        {
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [tableArn(), `/index/${TABLE.indexes.byStatus.name}`]] },
+        },
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn() },
+        {
+          Action: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:ReceiveMessage',
+            'sqs:SendMessage',
+          ],
+          Resource: queueArn(names.reviewQueue),
+        },
+      ],
+    ],
+    [
+      names.reconcileDraftsFunction,
+      () => [
+        listDraftKeys(dev.template),
+        {
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          Resource: tableArn(),
+        },
+        {
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [tableArn(), `/index/${TABLE.indexes.byPublisher.name}`]] },
+        },
+        { Action: ['sqs:GetQueueAttributes', 'sqs:SendMessage'], Resource: queueArn(names.ingestQueue) },
+      ],
+    ],
+  ])('gives %s only what it calls', (name, expected) => {
+    const statements = roleStatementsOf(dev.template, name).filter(
+      (statement) => ![statement.Action].flat().every((action) => action.startsWith('logs:')),
+    );
+    expect(statements.filter((statement) => statement.Resource === '*')).toEqual([XRAY_STATEMENT]);
+    expect(statements.filter((statement) => statement.Resource !== '*')).toEqual(
+      expected().map((statement) => expect.objectContaining({ Effect: 'Allow', ...statement })),
+    );
+  });
+});
+
+describe("the README's permission list", () => {
+  /** Every function the table names, and the schedules' roles. */
+  const functionNames = () => ({
+    moderate: names.moderateFunction,
+    ...Object.fromEntries(
+      (Object.keys(ROUTES) as RouteName[]).map((route) => [
+        `review-${route}`,
+        `${names.reviewFunctionPrefix}${route}`,
+      ]),
+    ),
+    'reconcile-reviews': names.reconcileReviewsFunction,
+    'reconcile-drafts': names.reconcileDraftsFunction,
+  });
+
+  /** Each role's grants from the template, as `resource -> actions`, resources named as the README names them. */
+  function templateGrants(): Map<string, Map<string, Set<string>>> {
+    const template = dev.template;
+    const bucket = draftsBucketId(template);
+    const table = logicalId(template, 'AWS::DynamoDB::Table', {});
+    const ids = Object.fromEntries(
+      Object.entries(functionNames()).map(([short, name]) => [
+        logicalId(template, 'AWS::Lambda::Function', { FunctionName: name }),
+        short,
+      ]),
+    );
+    const queues: Record<string, string> = {
+      [queueId(template, names.reviewQueue)]: 'review queue',
+      [queueId(template, names.ingestQueue)]: 'ingest queue',
+      [queueId(template, names.reviewDlq)]: 'review DLQ',
+    };
+    const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    const describe = (resource: unknown, condition: unknown): string => {
+      if (resource === '*') return '*';
+      const text = JSON.stringify(resource);
+      const getAtt = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      if (getAtt !== undefined) {
+        const [id] = getAtt;
+        if (id === bucket)
+          return `bucket, listing ${JSON.stringify(condition).match(/"s3:prefix":"([^"]+)"/)?.[1]} only`;
+        if (id === table) return 'table';
+        if (queues[id] !== undefined) return queues[id] as string;
+        if (logGroups.includes(id)) return 'its log group';
+        if (ids[id] !== undefined) return `function ${ids[id]}`;
+      }
+      const objects = text.match(new RegExp(`"${bucket}","Arn"\\]\\},"/([^"]+)"`));
+      if (objects !== null) return objects[1] as string;
+      const index = text.match(/\/index\/([A-Za-z]+)"/);
+      if (index !== null && text.includes(table)) return `index ${index[1]}`;
+      throw new Error(`no README name for ${text}`);
+    };
+    const grants = new Map<string, Map<string, Set<string>>>();
+    const add = (who: string, statements: Statement[]) => {
+      const byResource = grants.get(who) ?? new Map<string, Set<string>>();
+      for (const statement of statements)
+        for (const resource of [statement.Resource].flat()) {
+          const name = describe(resource, statement.Condition);
+          const actions = byResource.get(name) ?? new Set<string>();
+          for (const action of [statement.Action].flat()) actions.add(action);
+          byResource.set(name, actions);
+        }
+      grants.set(who, byResource);
+    };
+    for (const [short, name] of Object.entries(functionNames())) add(short, roleStatementsOf(template, name));
+    for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+      const fn = ids[(schedule.Properties.Target.Arn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]];
+      const role = (schedule.Properties.Target.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      add(
+        `${fn} schedule`,
+        Object.values(
+          template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }),
+        ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]),
+      );
+    }
+    return grants;
+  }
+
+  /** The README's table (after its marker): a row per function(s), actions and one resource. */
+  function readmeGrants(): Map<string, Map<string, Set<string>>> {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('<!-- permissions:')).split('\n\n')[1] ?? '';
+    const unquote = (cell: string) =>
+      cell
+        .split(',')
+        .map((part) => part.trim().replace(/^`|`$/g, ''))
+        .filter((part) => part !== '');
+    const grants = new Map<string, Map<string, Set<string>>>();
+    for (const row of table.split('\n').slice(2)) {
+      const [who = '', actions = '', resource = ''] = row
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim());
+      const functions = who === 'every function' ? Object.keys(functionNames()) : unquote(who);
+      for (const fn of functions) {
+        const byResource = grants.get(fn) ?? new Map<string, Set<string>>();
+        const name = resource.replace(/`/g, '');
+        byResource.set(name, new Set([...(byResource.get(name) ?? []), ...unquote(actions)]));
+        grants.set(fn, byResource);
+      }
+    }
+    return grants;
+  }
+
+  const sorted = (grants: Map<string, Map<string, Set<string>>>) =>
+    Object.fromEntries(
+      [...grants.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([who, byResource]) => [
+          who,
+          Object.fromEntries(
+            [...byResource.entries()]
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([resource, actions]) => [resource, [...actions].sort()]),
+          ),
+        ]),
+    );
+
+  it('lists exactly what each role may do, on what', () => {
+    expect(sorted(readmeGrants())).toEqual(sorted(templateGrants()));
   });
 });
 
@@ -969,15 +1416,15 @@ describe('web pages', () => {
     );
   });
 
-  it("lets only the pages' origins upload drafts with a presigned PUT", () => {
+  it("lets only the pages' origins upload drafts with a presigned PUT, and read one with a presigned GET", () => {
     dev.template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       CorsConfiguration: {
         CorsRules: [
           {
             AllowedOrigins: [pagesOrigin(dev.template)],
-            AllowedMethods: ['PUT'],
-            AllowedHeaders: ['content-type', 'content-length', 'x-amz-*'],
+            AllowedMethods: ['PUT', 'GET'],
+            AllowedHeaders: ['content-type', 'content-length', 'if-match', 'x-amz-*'],
             ExposedHeaders: ['ETag', 'x-amz-version-id'],
             MaxAge: 3600,
           },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
+import { visibleTextProblems } from '../support/visible-text.js';
 import { latest, publisher, startApi } from './support.js';
 
 const PUB = publisher('pages');
@@ -60,6 +61,10 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the publisher page and the dashboard in 
       // Each risky claim says what to change.
       expect(await page.locator('.claim-card .advice li').count()).toBeGreaterThanOrEqual(risky.length);
       await expect.poll(() => page.locator('.recent-list li').count()).toBe(1);
+      // Words for people: titles, sentences and plurals, never an id.
+      expect(await page.locator('.recent-list li').textContent()).toContain('Waiting for review');
+      expect(await page.locator('.claim-card .badge-category').allTextContents()).toContain('Disease claim');
+      expect(await visibleTextProblems(page)).toEqual([]);
       await screenshot(page, 'publisher-page');
 
       const dashboard = await chromium.newPage();
@@ -72,12 +77,22 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the publisher page and the dashboard in 
       await expect.poll(() => rows.count()).toBe(1);
       expect(await rows.first().getAttribute('data-document-id')).toBe(DOC);
       await dashboard.page.locator('.chart canvas').waitFor();
+      expect(await dashboard.page.locator('.bars .bar-label').allTextContents()).toContain('Disease claim');
+      expect(await visibleTextProblems(dashboard.page)).toEqual([]);
       await screenshot(dashboard.page, 'dashboard-page');
 
       // The row opens the draft's report.
       await rows.first().getByRole('link').click();
       await dashboard.page.locator('.verdict').waitFor();
       expect(await dashboard.page.locator('.doc-title').textContent()).toBe(DOC);
+      await dashboard.page.locator('.history').waitFor();
+      expect(await visibleTextProblems(dashboard.page)).toEqual([]);
+
+      // Signed out (no token): a sentence saying what to do, without Markdown's backticks.
+      const signedOut = await chromium.newPage();
+      await signedOut.page.goto(`${api.url}/review.html`);
+      await signedOut.page.getByText('Not signed in').waitFor();
+      expect(await visibleTextProblems(signedOut.page)).toEqual([]);
       // The page polls the report until the result exists: 404s there, and nothing else went wrong.
       const reportPath = `/drafts/${encodeURIComponent(DOC)}/versions/${record?.version}/report`;
       expect(errors.filter((error) => error !== `http 404 ${reportPath}`)).toEqual([]);

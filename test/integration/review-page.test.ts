@@ -1,19 +1,25 @@
-// Issue 5: the review page in real headless Chromium against the local pipeline and the local API server.
+// Issues 5 and 12: the review page in real headless Chromium against the local pipeline and the local API
+// server: keys that must not type into the note, a reload that keeps the lease, release and skip, the approve
+// confirmation, the readable text view, and the decision history and claim notes on the draft's page.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { AUDIT_SK_PREFIX, draftPk } from '../../shared/pipeline/record.js';
 import { AuditEntry } from '../../shared/review/model.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
+import { visibleTextProblems } from '../support/visible-text.js';
 import {
   clients,
   drainReviewQueue,
   latest,
   names,
   publisher,
+  queueDepth,
+  queues,
   recorded,
   startApi,
+  until,
   upload,
 } from './support.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -26,15 +32,20 @@ const DRAFT = readFileSync('test/fixtures/drafts/magnesium-ssri-adjunct.txt', 'u
   'Where magnesium comes from',
   `${INJECTED}\n\nWhere magnesium comes from`,
 );
+const MARKDOWN = readFileSync('samples/turmeric-joint-pain.md', 'utf8');
 
 describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
   let api: ReviewApiServer;
   let chromium: TestBrowser;
+  const reviewPage = () => `${api.url}/review.html#token=${api.tokens.reviewer}`;
 
   beforeAll(async () => {
-    await drainReviewQueue();
     [api, chromium] = await Promise.all([
-      startApi([{ name: 'reviewer', role: 'reviewer' }]),
+      startApi([
+        { name: 'reviewer', role: 'reviewer' },
+        { name: 'viewer', role: 'viewer' },
+        { name: 'publisher', role: 'publisher', publisherId: PUB },
+      ]),
       launchBrowser(),
     ]);
   });
@@ -43,33 +54,53 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
     await Promise.all([api?.stop(), chromium?.close()]);
   });
 
-  it('a reviewer takes a flagged draft, sees its claims marked in the text, and approves it with a note', async () => {
+  beforeEach(drainReviewQueue);
+
+  async function openReviewPage() {
+    const opened = await chromium.newPage();
+    await opened.page.goto(reviewPage());
+    // The token leaves the address bar once read.
+    await opened.page.waitForFunction(
+      () => !(globalThis as unknown as { location: URL }).location.hash.includes('token'),
+    );
+    return opened;
+  }
+
+  it('a reviewer takes a flagged draft, sees its claims numbered in the text, and approves it after a second ask', async () => {
     await upload(`drafts/${PUB}/${DOC}`, DRAFT);
     const [record] = await recorded(PUB, DOC);
     expect(record?.status).toBe('pending_review');
-    const risky = (record?.result?.claims ?? []).filter((claim) => claim.riskLevel !== 'low');
+    const risky = (record?.result?.claims ?? [])
+      .filter((claim) => claim.riskLevel !== 'low')
+      .sort((a, b) => a.start - b.start);
     expect(risky.length).toBeGreaterThan(2);
+    expect(risky.some((claim) => claim.riskLevel === 'high')).toBe(true);
 
-    const { page, errors } = await chromium.newPage();
-    await page.goto(`${api.url}/review.html#token=${api.tokens.reviewer}`);
-    // The token leaves the address bar once read.
-    await page.waitForFunction(
-      () => !(globalThis as unknown as { location: URL }).location.hash.includes('token'),
-    );
+    const { page, errors } = await openReviewPage();
+    await expect
+      .poll(() => page.locator('#queue-counts').textContent())
+      .toBe('1 draft waiting · 0 in review by others');
     await page.keyboard.press('n');
     await page.locator('mark.claim').first().waitFor();
 
-    // Every risky claim is marked once, with its exact text from the draft.
-    const marks = await page
-      .locator('mark.claim')
-      .evaluateAll((elements) =>
-        elements.map((element) => ({ id: element.getAttribute('data-claim-id'), text: element.textContent })),
-      );
-    expect(marks.map((mark) => mark.id).sort()).toEqual(risky.map((claim) => claim.id).sort());
-    for (const claim of risky) expect(marks.find((mark) => mark.id === claim.id)?.text).toBe(claim.text);
-    expect(await page.locator('mark.claim', { hasText: 'boosts the effect of SSRIs' }).count()).toBe(1);
-    await expect.poll(() => page.locator('.claim-card').count()).toBe(risky.length);
+    // Every risky claim is marked once, with its exact text from the draft, numbered in reading order.
+    const marks = await page.locator('mark.claim').evaluateAll((elements) =>
+      elements.map((element) => ({
+        id: element.getAttribute('data-claim-id'),
+        number: element.getAttribute('data-number'),
+        text: element.textContent,
+      })),
+    );
+    expect(marks).toEqual(
+      risky.map((claim, i) => ({ id: claim.id, number: String(i + 1), text: claim.text })),
+    );
+    expect(await page.locator('.claim-card .claim-number').allTextContents()).toEqual(
+      risky.map((_, i) => `Claim ${i + 1}`),
+    );
     await expect.poll(() => page.locator('#lease-timer').textContent()).toMatch(/^Lease 1[45]:\d\d$/);
+    await expect
+      .poll(() => page.locator('#queue-counts').textContent())
+      .toBe('0 drafts waiting · 0 in review by others');
 
     // The injected markup is on the page as text; it created no element and ran nothing.
     expect(await page.locator('.draft-text').textContent()).toContain(INJECTED);
@@ -78,16 +109,37 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
 
     await screenshot(page, 'review-page');
 
-    // Reject needs a note: the shortcut alone is refused on the page, and nothing is recorded.
+    // R with an empty note: refused, the focus goes to the note, and the key is not typed into it.
     await page.keyboard.press('r');
     await expect.poll(() => page.locator('#flash').textContent()).toContain('say in the note');
+    expect(
+      await page.locator('#decision-note').evaluate((field) => field.ownerDocument.activeElement === field),
+    ).toBe(true);
+    expect(await page.locator('#decision-note').inputValue()).toBe('');
+    await page.locator('#decision-note').press('Escape');
+    await page.keyboard.press('c');
+    expect(await page.locator('#decision-note').inputValue()).toBe('');
     expect((await latest(PUB, DOC))?.status).toBe('pending_review');
 
+    // Approving with high-risk claims left asks once more; Esc cancels, a second A confirms.
     const note = 'Checked against the label: approved for the newsletter.';
     await page.locator('#decision-note').fill(note);
     await page.locator('#decision-note').press('Escape');
     await page.keyboard.press('a');
+    const confirm = page.locator('#confirm-approve');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toMatch(
+      /^\d+ high-risk claims? (is|are) still in this draft\. Approve it anyway\?/,
+    );
+    await screenshot(page, 'review-approve-confirm');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    expect((await latest(PUB, DOC))?.status).toBe('pending_review');
+    await page.keyboard.press('a');
+    await confirm.waitFor();
+    await page.keyboard.press('a');
     await page.locator('[data-decided="approved"]').waitFor();
+    expect(await page.locator('[data-decided]').textContent()).toContain(`${DOC} from ${PUB}: Approved.`);
 
     const decided = await latest(PUB, DOC);
     expect(decided).toMatchObject({ status: 'approved', decidedBy: 'local-reviewer', decisionNote: note });
@@ -103,11 +155,118 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
         decision: 'approve',
         status: 'approved',
         by: 'local-reviewer',
+        byName: 'reviewer',
         note,
         riskScore: record?.riskScore,
         policyVersion: record?.policyVersion,
       }),
     ]);
     expect(errors).toEqual([]);
+  });
+
+  it('a reload picks the held draft up with the same lease; skip takes another, release hands it back', async () => {
+    const first = 'reload-1.md';
+    const second = 'reload-2.md';
+    await upload(`drafts/${PUB}/${first}`, MARKDOWN);
+    await upload(`drafts/${PUB}/${second}`, MARKDOWN);
+    await recorded(PUB, first);
+    await recorded(PUB, second);
+
+    const { page, errors } = await openReviewPage();
+    await page.keyboard.press('n');
+    await page.locator('.doc-title').waitFor();
+    const taken = (await page.locator('.doc-title').textContent()) ?? '';
+    const held = await latest(PUB, taken);
+    expect(held?.leaseHolder).toBe('local-reviewer');
+    const timer = await page.locator('#lease-timer').textContent();
+
+    // A Markdown draft opens readable: headings and list items kept, no markup, claims marked; T shows the source.
+    expect(await page.locator('.readable-text h3').allTextContents()).toContain('What is turmeric?');
+    expect(await page.locator('.readable-text li').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('.readable-text').textContent()).not.toContain('**');
+    expect(await page.locator('.readable-text mark.claim').count()).toBeGreaterThan(0);
+    await screenshot(page, 'review-readable');
+    await page.keyboard.press('t');
+    expect(await page.locator('.draft-text').textContent()).toContain('**curcuminoids**');
+    await page.keyboard.press('t');
+    await page.locator('.readable-text').waitFor();
+
+    // Reload: the same draft, the same lease (nothing new leased, the timer runs on), said so.
+    await page.reload();
+    await page.locator('.doc-title').waitFor();
+    expect(await page.locator('.doc-title').textContent()).toBe(taken);
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('picked up where you left off');
+    const after = await latest(PUB, taken);
+    expect(after?.leaseId).toBe(held?.leaseId);
+    expect(after?.leaseExpiresAt).toBe(held?.leaseExpiresAt);
+    expect((await page.locator('#lease-timer').textContent()) ?? '').not.toBe('');
+    expect(timer).not.toBe('');
+    await screenshot(page, 'review-resumed');
+
+    // Skip: the other draft, and the skipped one is back in the queue for anyone.
+    await page.keyboard.press('s');
+    await expect.poll(() => page.locator('.doc-title').textContent()).not.toBe(taken);
+    const other = (await page.locator('.doc-title').textContent()) ?? '';
+    expect([first, second]).toContain(other);
+    await until('the skipped draft released', async () =>
+      (await latest(PUB, taken))?.leaseId === undefined ? true : undefined,
+    );
+    await until('the skipped draft waiting', async () =>
+      (await queueDepth(queues.review)).visible === 1 ? true : undefined,
+    );
+
+    // Release: back in the queue now, the page says so and counts it.
+    await page.keyboard.press('l');
+    await page.getByText(`${other} is back in the queue for any reviewer.`).waitFor();
+    await expect
+      .poll(() => page.locator('#queue-counts').textContent())
+      .toBe('2 drafts waiting · 0 in review by others');
+    expect((await latest(PUB, other))?.leaseId).toBeUndefined();
+    expect(await visibleTextProblems(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("the draft's page shows the decision history, and the publisher each reviewer's note at its claim", async () => {
+    const doc = 'history.md';
+    await upload(`drafts/${PUB}/${doc}`, MARKDOWN);
+    const [record] = await recorded(PUB, doc);
+    const { page, errors } = await openReviewPage();
+    await page.keyboard.press('n');
+    await page.locator('.claim-card').first().waitFor();
+    const claimNote = 'Say "may support joint comfort" instead, and cite the trial.';
+    await page.locator('.claim-card').first().locator('textarea.claim-note').fill(claimNote);
+    await page.locator('#decision-note').fill('Reword the disease claims and add the FDA statement.');
+    await page.locator('button[data-decision="changes_requested"]').click();
+    await page.locator('[data-decided="changes_requested"]').waitFor();
+    expect(await page.locator('[data-decided]').textContent()).toContain(': Changes requested.');
+
+    const url = `/draft.html?${new URLSearchParams({ publisherId: PUB, documentId: doc, version: record?.version ?? '' })}`;
+    // A viewer: who, when, the decision, the note, the claim's note by number, and what the reviewer saw.
+    const viewer = await chromium.newPage();
+    await viewer.page.goto(`${api.url}${url}#token=${api.tokens.viewer}`);
+    const history = viewer.page.locator('.history');
+    await history.waitFor();
+    const entry = await history.locator('.history-entry').textContent();
+    expect(entry).toMatch(/Changes requested on .* by reviewer/);
+    expect(entry).toContain('Reword the disease claims and add the FDA statement.');
+    expect(entry).toContain(`Claim 1: ${claimNote}`);
+    expect(entry).toContain(
+      `What the reviewer saw: risk ${record?.riskScore}, policy ${record?.policyVersion}.`,
+    );
+    await screenshot(viewer.page, 'draft-history');
+    expect(await visibleTextProblems(viewer.page)).toEqual([]);
+
+    // The publisher: the decision and note, its claim's note at the claim, and no reviewer's name.
+    const owner = await chromium.newPage();
+    await owner.page.goto(`${api.url}${url}#token=${api.tokens.publisher}`);
+    await owner.page.locator('.history').waitFor();
+    expect(await owner.page.locator('.verdict').textContent()).toContain('Changes requested');
+    const card = owner.page.locator('.claim-card').first();
+    expect(await card.locator('.reviewer-claim-note').textContent()).toBe(`Reviewer's note: ${claimNote}`);
+    expect(await owner.page.locator('.claim-card .reviewer-claim-note').count()).toBe(1);
+    expect(await owner.page.locator('.history-entry').textContent()).not.toContain(' by ');
+    await screenshot(owner.page, 'publisher-claim-notes');
+    expect(await visibleTextProblems(owner.page)).toEqual([]);
+    expect([...errors, ...viewer.errors, ...owner.errors]).toEqual([]);
   });
 });

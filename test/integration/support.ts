@@ -194,6 +194,7 @@ export function startApi(
     clients,
     tableName: names.table,
     reviewQueueUrl: queues.review,
+    reviewDlqUrl: queues.reviewDlq,
     bucket: names.bucket,
     principals,
     log: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },

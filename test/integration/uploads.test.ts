@@ -227,9 +227,12 @@ describe('claimscan upload', () => {
     expect(await runUpload(args(file), streams)).toBe(1);
     expect(out.stderr).toContain(`Uploading ${file} to drafts/${PUB_A}/cli risky.md`);
     expect(out.stderr).toMatch(/uploaded \d+ of \d+ bytes \(100%\)/);
-    expect(out.stderr).toContain('Moderated: pending_review');
-    expect(out.stdout).toContain('REVIEW');
+    expect(out.stderr).toContain('Checked: Waiting for review');
+    expect(out.stdout).toContain('Needs review.');
     expect(out.stdout).toContain('Risky claims');
+    // Located in the file as uploaded: the claim is on line 3, with its line shown.
+    expect(out.stdout).toMatch(/Claim 1 .* line 3:1 /);
+    expect(out.stdout).toContain(`3 | ${RISKY_TEXT}`);
     const [record] = await recorded(PUB_A, 'cli risky.md');
     expect(record?.result?.format).toBe('markdown');
   });

@@ -1,10 +1,17 @@
 // Issue 6: `claimscan upload`: its arguments, and the API client against an in-process HTTP server.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError, putDraft } from '../../cli/api-client.js';
-import { parseUploadArgs } from '../../cli/upload.js';
+import { run } from '../../cli/main.js';
+import { parseUploadArgs, runUpload } from '../../cli/upload.js';
+import { MAX_DRAFT_BYTES } from '../../shared/pipeline/resources.js';
 import type { UploadResponse } from '../../shared/review/model.js';
+import { UploadRequest } from '../../shared/review/model.js';
 
 describe('claimscan upload arguments', () => {
   const env = { CLAIMSCAN_API_URL: 'http://127.0.0.1:1234', CLAIMSCAN_TOKEN: 'env-token' };
@@ -56,7 +63,87 @@ describe('claimscan upload arguments', () => {
     expect(error(['draft.md', '--publisher', 'acme', '--timeout', '0'])).toContain('--timeout');
     expect(error(['a.md', 'b.md', '--publisher', 'acme'])).toBe('upload takes one file');
     expect(error(['draft.md', '--publisher', 'acme', '--bogus'])).toContain('--bogus');
+    // The API's publisher-id rule: a `#` would run two publishers' keys together.
+    expect(error(['draft.md', '--publisher', 'acme#2'])).toMatch(/^--publisher: a publisher id has only/);
     expect(parseUploadArgs(['--help'], env)).toEqual({ help: true });
+  });
+});
+
+describe('claimscan upload of a file check refuses', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimscan-upload-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string | Uint8Array) => {
+    const at = path.join(dir, name);
+    fs.writeFileSync(at, content);
+    return at;
+  };
+  const capture = () => {
+    const out = { stdout: '', stderr: '' };
+    const sink = (name: keyof typeof out) => {
+      const stream = new PassThrough();
+      stream.on('data', (chunk) => (out[name] += chunk));
+      return stream;
+    };
+    return { out, stdout: sink('stdout'), stderr: sink('stderr') };
+  };
+
+  it('refuses it with the code check gives, before a byte goes out (no API listens here)', async () => {
+    const bad = [
+      file('empty.txt', ''),
+      file('binary.txt', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])),
+      file('latin1.txt', new Uint8Array([0x63, 0x61, 0x66, 0xe9])),
+      file('huge.txt', Buffer.alloc(MAX_DRAFT_BYTES + 1, 0x61)),
+      file('notes.pdf', '%PDF'),
+      path.join(dir, 'missing.txt'),
+    ];
+    for (const draft of bad) {
+      const checked = capture();
+      run(['check', '--json', draft], checked.stdout, checked.stderr, false);
+      const uploaded = capture();
+      const code = await runUpload(
+        [draft, '--publisher', 'acme', '--api', 'http://127.0.0.1:9', '--token', 't', '--json'],
+        { stdout: uploaded.stdout, stderr: uploaded.stderr, tty: false, stderrTty: false, env: {} },
+      );
+      expect(code, draft).toBe(2);
+      expect(uploaded.out.stderr, draft).toBe('');
+      expect(JSON.parse(uploaded.out.stdout).error.code, draft).toBe(
+        JSON.parse(checked.out.stdout).error.code,
+      );
+    }
+  });
+
+  it('refuses a file name the API refuses, with the same reason, before a byte goes out', async () => {
+    for (const name of [`${'x'.repeat(197)}.txt`, 'draft.txt ', 'invoice\u202Etxt.exe.md']) {
+      const request = UploadRequest.safeParse({ name, contentType: 'text/plain', size: 10 });
+      expect(request.success, name).toBe(false);
+      const { out, stdout, stderr } = capture();
+      const code = await runUpload(
+        [
+          file(name, 'Vitamin C cures colds.'),
+          '--publisher',
+          'acme',
+          '--api',
+          'http://127.0.0.1:9',
+          '--token',
+          't',
+        ],
+        { stdout, stderr, tty: false, stderrTty: false, env: {} },
+      );
+      expect(code, name).toBe(2);
+      expect(out.stdout, name).toBe('');
+      expect(out.stderr, name).toContain(request.error?.issues[0]?.message);
+    }
+  });
+
+  it('says why on stderr, and nothing on stdout, without --json', async () => {
+    const { out, stdout, stderr } = capture();
+    const code = await runUpload(
+      [file('blank.md', '  \n'), '--publisher', 'acme', '--api', 'http://127.0.0.1:9', '--token', 't'],
+      { stdout, stderr, tty: false, stderrTty: false, env: {} },
+    );
+    expect(code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('could not be checked: draft holds only white space');
   });
 });
 

@@ -11,11 +11,13 @@ import {
 } from '../../shared/dashboard/model.js';
 import { RECORD_STATUSES } from '../../shared/pipeline/resources.js';
 import { errorMessage } from './api.js';
-import { formatDateTime, h, humanize, notice, replace } from './dom.js';
+import { fromId, plural, STATUS_TITLES } from '../../shared/report/words.js';
+import { formatDateTime, h, notice, replace } from './dom.js';
 import { draftUrl, statusBadge } from './report-view.js';
 import type { PageContext } from './shell.js';
 import { startPage } from './shell.js';
 import { formatDuration } from './time.js';
+import { titles } from './titles.js';
 
 const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 
@@ -29,7 +31,7 @@ function tile(label: string, value: string, detail?: string, tone = '') {
   );
 }
 
-/** Counts as horizontal bars, largest first. */
+/** Counts as horizontal bars, largest first, each labelled with its category's or disclaimer's title. */
 function bars(title: string, counts: Record<string, number>, empty: string) {
   const entries = Object.entries(counts)
     .filter(([, count]) => count > 0)
@@ -50,7 +52,7 @@ function bars(title: string, counts: Record<string, number>, empty: string) {
             return h(
               'li',
               null,
-              h('span', { class: 'bar-label' }, humanize(name)),
+              h('span', { class: 'bar-label' }, titles.of(name) ?? fromId(name)),
               h('span', { class: 'bar-track' }, bar),
               h('span', { class: 'bar-count' }, String(count)),
             );
@@ -139,7 +141,7 @@ function statsView(stats: StatsResponse): HTMLElement {
         decided.median === null ? '–' : formatDuration(decided.median),
         decided.p90 === null
           ? 'no decisions yet'
-          : `median; p90 ${formatDuration(decided.p90)} over ${decided.decided}`,
+          : `median; p90 ${formatDuration(decided.p90)} over ${plural(decided.decided, 'decision')}`,
       ),
     ),
     h('section', { class: 'pane' }, h('h2', null, 'Drafts per day'), perDayChart(stats)),
@@ -187,7 +189,7 @@ function dashboardPage({ api, root }: PageContext) {
     'select',
     null,
     h('option', { attrs: { value: '' } }, 'Any status'),
-    ...RECORD_STATUSES.map((status) => h('option', { attrs: { value: status } }, humanize(status))),
+    ...RECORD_STATUSES.map((status) => h('option', { attrs: { value: status } }, STATUS_TITLES[status])),
   );
   const form = h(
     'form',
@@ -285,9 +287,7 @@ function dashboardPage({ api, root }: PageContext) {
       cursor = list.nextCursor;
       replace(
         footer,
-        cursor === undefined
-          ? h('span', { class: 'muted' }, body.rows.length === 1 ? '1 draft' : `${body.rows.length} drafts`)
-          : more,
+        cursor === undefined ? h('span', { class: 'muted' }, plural(body.rows.length, 'draft')) : more,
       );
     };
     more.addEventListener('click', () => {

@@ -43,8 +43,6 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 /** A small label in a given tone, for levels, statuses and verdicts. */
 export const badge = (text: string, tone: string) => h('span', { class: `badge badge-${tone}` }, text);
 
-export const humanize = (code: string) => code.replace(/_/g, ' ');
-
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime())

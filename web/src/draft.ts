@@ -1,6 +1,7 @@
-// One draft version's report, opened from a list: /draft.html?publisherId=…&documentId=…&version=…
-import { ReportResponse } from '../../shared/review/model.js';
+// One draft version's report and decision history, opened from a list: /draft.html?publisherId=…&documentId=…&version=…
+import { AuditResponse, ReportResponse } from '../../shared/review/model.js';
 import { path } from './api.js';
+import { loadText } from './draft-text.js';
 import { notice, replace } from './dom.js';
 import { reportView } from './report-view.js';
 import { startPage } from './shell.js';
@@ -18,10 +19,10 @@ void startPage('Draft', async ({ api, root }) => {
     return;
   }
   replace(root, notice('loading', `Loading ${documentId}…`));
-  const report = await api.request(
-    'GET',
-    `${path`/drafts/${documentId}/versions/${version}/report`}?${new URLSearchParams({ publisherId })}`,
-    ReportResponse,
-  );
-  replace(root, reportView(report));
+  const query = `?${new URLSearchParams({ publisherId })}`;
+  const [report, audit] = await Promise.all([
+    api.request('GET', `${path`/drafts/${documentId}/versions/${version}/report`}${query}`, ReportResponse),
+    api.request('GET', `${path`/drafts/${documentId}/versions/${version}/audit`}${query}`, AuditResponse),
+  ]);
+  replace(root, reportView(report, { text: await loadText(report), audit: audit.entries }));
 });

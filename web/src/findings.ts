@@ -1,49 +1,32 @@
-// A moderation result's findings as DOM: claim cards, disclaimers, citations. Shared by the review and
-// publisher pages; all text goes in as text nodes.
-import type {
-  Citation,
-  Claim,
-  ClaimCategory,
-  DisclaimerResult,
-  ModerationResult,
-} from '../../shared/contract.js';
-import { badge, h, humanize } from './dom.js';
+// A moderation result's findings as DOM: claim cards, what to fix, disclaimers, citations. Shared by the review,
+// publisher and draft pages; the words come from shared/report/ (as the CLI's), all text goes in as text nodes.
+import type { Claim, DisclaimerResult, ModerationResult } from '../../shared/contract.js';
+import type { ReportTotals } from '../../shared/report/digest.js';
+import { claimAdvice, factorLine, fixList, shownFactors } from '../../shared/report/advice.js';
+import { LEVEL_TITLES, listing, plural, readable } from '../../shared/report/words.js';
+import { badge, h } from './dom.js';
 import { claimCardId, claimMarkId } from './highlight.js';
-
-/** What a publisher can do about a claim of each category (from the domain notes' rules). */
-export const CATEGORY_ADVICE: Record<ClaimCategory, string> = {
-  disease_claim:
-    'A supplement may not claim to diagnose, treat, cure or prevent a disease. Reword it as a structure/function statement ("supports normal …") or remove it.',
-  drug_interaction:
-    'Do not say the product changes how a medicine works or its side effects. Remove the claim; readers on medication need a consult-your-doctor statement.',
-  quantitative_efficacy:
-    'A number needs proof of that size: cite the study in the reference list, or remove the figure.',
-  establishment_claim:
-    '"Studies show" needs the studies: name them and list each in the references, or remove the claim.',
-  safety_absolute: 'Avoid absolute safety wording ("no side effects"); state the known risks and limits.',
-  dosage_advice:
-    'Dosage is medical advice: defer to a healthcare professional and keep within the adult upper limit.',
-  vulnerable_group:
-    'Children, pregnancy, older adults and people with conditions need extra care: add evidence and a consult-your-doctor statement.',
-  mechanism: 'Keep mechanism statements to normal function, not a disorder or a drug.',
-  testimonial: 'Testimonials cannot support a health claim and must not imply typical results.',
-  general_health: 'Check the claim is supported by a cited source and worded as general information.',
-};
+import { titles } from './titles.js';
 
 const LEVEL_TONE = { high: 'danger', medium: 'warning', low: 'muted' } as const;
 
-const levelBadge = (level: Claim['riskLevel']) => badge(`${level} risk`, LEVEL_TONE[level]);
+export const levelBadge = (level: Claim['riskLevel']) => badge(LEVEL_TITLES[level], LEVEL_TONE[level]);
+
+/** A claim as the pages show it: numbered among the draft's flagged claims (0 when it is not flagged). */
+export type NumberedClaim = Claim & { number: number };
 
 export interface ClaimCardOptions {
   /** Publishers see what to change; reviewers see the scoring factors first. */
   advice: boolean;
   /** A note field per claim (review page). */
   note?: (claim: Claim) => HTMLElement;
+  /** What a reviewer wrote about this claim, shown at it. */
+  reviewerNotes?: readonly string[];
 }
 
-export function claimCard(claim: Claim, options: ClaimCardOptions): HTMLElement {
-  const categories = claim.categories.map((category) => badge(humanize(category), 'category'));
-  const advice = [...new Set(claim.categories)].map((category) => h('li', null, CATEGORY_ADVICE[category]));
+export function claimCard(claim: NumberedClaim, options: ClaimCardOptions): HTMLElement {
+  const categories = claim.categories.map((category) => badge(titles.category(category), 'category'));
+  const factors = shownFactors(claim);
   return h(
     'article',
     {
@@ -53,6 +36,7 @@ export function claimCard(claim: Claim, options: ClaimCardOptions): HTMLElement 
     h(
       'header',
       { class: 'claim-card-head' },
+      h('strong', { class: 'claim-number' }, `Claim ${claim.number}`),
       levelBadge(claim.riskLevel),
       h('span', { class: 'score', attrs: { title: 'Risk score, 0-100' } }, `score ${claim.riskScore}`),
       ...categories,
@@ -68,32 +52,45 @@ export function claimCard(claim: Claim, options: ClaimCardOptions): HTMLElement 
       },
       claim.text,
     ),
-    options.advice ? h('ul', { class: 'advice' }, ...advice) : null,
-    h(
-      'details',
-      { class: 'factors', attrs: options.advice ? {} : { open: '' } },
-      h('summary', null, 'Why it was flagged'),
-      h(
-        'ul',
-        null,
-        ...claim.factors.map((factor) =>
-          h('li', null, factor.detail, h('span', { class: 'weight' }, ` (+${factor.weight})`)),
-        ),
-      ),
+    ...(options.reviewerNotes ?? []).map((note) =>
+      h('p', { class: 'reviewer-claim-note' }, h('strong', null, "Reviewer's note: "), note),
     ),
+    options.advice
+      ? h(
+          'div',
+          { class: 'advice' },
+          h('p', { class: 'label' }, 'What to change'),
+          h('ul', null, ...claimAdvice(claim).map((line) => h('li', null, line))),
+        )
+      : null,
+    factors.length === 0
+      ? null
+      : h(
+          'details',
+          { class: 'factors', attrs: options.advice ? {} : { open: '' } },
+          h('summary', null, 'Why it was flagged'),
+          h('ul', null, ...factors.map((factor) => h('li', null, factorLine(factor, titles)))),
+        ),
     options.note?.(claim) ?? null,
   );
 }
 
 function disclaimerItem(disclaimer: DisclaimerResult): HTMLElement {
   const tone = disclaimer.status === 'missing' ? 'danger' : 'warning';
+  const parts = (disclaimer.missingParts ?? []).map((part) => titles.part(disclaimer.id, part));
   return h(
     'li',
     { class: 'disclaimer' },
-    h('div', null, badge(disclaimer.status, tone), ' ', h('strong', null, humanize(disclaimer.id))),
-    h('p', { class: 'muted' }, disclaimer.requiredBecause),
-    disclaimer.missingParts?.length ? h('p', null, 'Missing: ', disclaimer.missingParts.join('; ')) : null,
-    ...(disclaimer.notes ?? []).map((note) => h('p', null, note)),
+    h(
+      'div',
+      null,
+      badge(disclaimer.status === 'missing' ? 'Missing' : 'Altered', tone),
+      ' ',
+      h('strong', null, titles.disclaimer(disclaimer.id)),
+    ),
+    h('p', { class: 'muted' }, `Required because ${disclaimer.requiredBecause}.`),
+    parts.length > 0 ? h('p', null, `Missing or changed: ${listing(parts)}.`) : null,
+    ...(disclaimer.notes ?? []).map((note) => h('p', null, readable(note, titles, disclaimer.id))),
     disclaimer.expectedText !== undefined
       ? h(
           'div',
@@ -105,36 +102,62 @@ function disclaimerItem(disclaimer: DisclaimerResult): HTMLElement {
   );
 }
 
+export const disclaimerProblems = (result: ModerationResult) =>
+  result.disclaimers.filter((d) => d.required && d.status !== 'present');
+
 /** Required disclaimers that are missing or altered. */
 export function disclaimerList(result: ModerationResult): HTMLElement {
-  const problems = result.disclaimers.filter((d) => d.required && d.status !== 'present');
-  if (problems.length === 0) return h('p', { class: 'ok' }, 'All required disclaimers are present.');
+  const problems = disclaimerProblems(result);
+  if (problems.length === 0)
+    return h(
+      'p',
+      { class: 'ok' },
+      result.disclaimers.some((d) => d.required)
+        ? 'Every required disclaimer is present.'
+        : 'This draft needs no disclaimer.',
+    );
   return h('ul', { class: 'disclaimers' }, ...problems.map(disclaimerItem));
 }
 
-export const unsupportedCitations = (result: ModerationResult): Citation[] =>
-  result.citations.filter((citation) => citation.matchedReference === null);
-
-export function citationList(result: ModerationResult): HTMLElement {
-  const unsupported = unsupportedCitations(result);
-  if (unsupported.length === 0) return h('p', { class: 'ok' }, 'Every cited study is in the reference list.');
+export function citationList(result: ModerationResult, totals: ReportTotals): HTMLElement {
+  const { all, unsupported } = totals.citations;
+  if (all === 0) return h('p', { class: 'muted' }, 'The draft cites no studies.');
+  if (unsupported === 0)
+    return h(
+      'p',
+      { class: 'ok' },
+      `Every cited study (${plural(all, 'citation')}) is in the reference list.`,
+    );
+  const listed = result.citations.filter((citation) => citation.matchedReference === null);
   return h(
     'div',
     null,
     h(
       'p',
       { class: 'muted' },
-      `${unsupported.length} of ${result.citations.length} citations are not in the draft's reference list (${result.references.length} references).`,
+      `${unsupported} of ${plural(all, 'citation')} ${unsupported === 1 ? 'is' : 'are'} not in the draft's reference list (${plural(totals.references, 'reference')}).`,
     ),
-    h(
-      'ul',
-      { class: 'citations' },
-      ...unsupported.map((citation) => h('li', null, h('q', null, citation.text))),
-    ),
+    h('ul', { class: 'citations' }, ...listed.map((citation) => h('li', null, h('q', null, citation.text)))),
+    listed.length < unsupported
+      ? h('p', { class: 'muted' }, `${unsupported - listed.length} more not listed.`)
+      : null,
   );
 }
 
-export function reasonList(result: ModerationResult): HTMLElement {
-  if (result.reasons.length === 0) return h('p', { class: 'ok' }, 'Nothing to fix.');
-  return h('ul', { class: 'reasons' }, ...result.reasons.map((reason) => h('li', null, reason.detail)));
+/** What to fix, one sentence each (the same sentences as the CLI's). */
+export function fixes(result: ModerationResult, totals: ReportTotals): HTMLElement {
+  const items = fixList(result, titles, totals);
+  if (items.length === 0) return h('p', { class: 'ok' }, 'Nothing to fix.');
+  return h('ul', { class: 'reasons' }, ...items.map((item) => h('li', null, item)));
+}
+
+/** "12 more risky claims are not listed here" when the API sent only the riskiest. */
+export function moreClaims(shown: number, totals: ReportTotals): HTMLElement | null {
+  const hidden = totals.claims.high + totals.claims.medium - shown;
+  if (hidden <= 0) return null;
+  return h(
+    'p',
+    { class: 'notice-inline', attrs: { 'data-more-claims': String(hidden) } },
+    `${plural(hidden, 'more risky claim')} ${hidden === 1 ? 'is' : 'are'} not listed: this draft has too many to show at once, so the riskiest come first. Fix these and check the draft again.`,
+  );
 }

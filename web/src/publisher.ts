@@ -9,6 +9,7 @@ import { formatDateTime, h, notice, replace } from './dom.js';
 import { draftUrl, reportView, statusBadge } from './report-view.js';
 import type { PageContext } from './shell.js';
 import { startPage } from './shell.js';
+import { loadText } from './draft-text.js';
 import { draftContentType, putFile } from './upload.js';
 
 const POLL_MS = 1000;
@@ -96,7 +97,9 @@ function publisherPage({ api, root }: PageContext) {
       return step(`${file.name}: only .txt, .md and .html drafts can be checked.`);
     if (file.size === 0) return step(`${file.name} is empty.`);
     if (file.size > MAX_DRAFT_BYTES)
-      return step(`${file.name} is larger than the ${MAX_DRAFT_BYTES} bytes a draft may have.`);
+      return step(
+        `${file.name} is larger than the ${(MAX_DRAFT_BYTES / 1024 / 1024).toFixed(0)} MB a draft may have.`,
+      );
     try {
       step(`Uploading ${file.name}…`, 0);
       const target = await api.request('POST', '/uploads', UploadResponse, {
@@ -113,8 +116,9 @@ function publisherPage({ api, root }: PageContext) {
             : `Still checking ${file.name} (${Math.round(elapsed / 1000)} s): the pipeline is busier than usual.`,
         ),
       );
+      const text = await loadText(result);
       replace(status, h('p', { class: 'ok' }, `Checked ${file.name}.`));
-      replace(report, reportView(result));
+      replace(report, reportView(result, { text }));
       void loadRecent();
     } catch (error) {
       replace(status, notice('error', 'The draft was not checked', errorMessage(error)));

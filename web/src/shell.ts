@@ -62,7 +62,7 @@ export async function startPage(title: string, run: (context: PageContext) => Pr
         notice(
           'error',
           'Not signed in',
-          'Open this page from the link `npm start` printed: it carries your local token.',
+          'Open this page from a link that npm start printed: each carries a local token for its role.',
         ),
       );
       return;
@@ -74,8 +74,12 @@ export async function startPage(title: string, run: (context: PageContext) => Pr
   }
 }
 
-/** A key pressed outside text fields, without modifiers: the pages' shortcuts. */
-export function onShortcut(handle: (key: string, event: KeyboardEvent) => void): void {
+/**
+ * A key pressed outside text fields, without modifiers: the pages' shortcuts. A key the page handles (it
+ * answers true) does nothing else: when a shortcut moves the focus into a field (a note the decision needs),
+ * the key must not be typed there.
+ */
+export function onShortcut(handle: (key: string, event: KeyboardEvent) => boolean): void {
   document.addEventListener('keydown', (event) => {
     const target = event.target as HTMLElement | null;
     const typing =
@@ -85,6 +89,6 @@ export function onShortcut(handle: (key: string, event: KeyboardEvent) => void):
       return;
     }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    handle(event.key, event);
+    if (handle(event.key, event)) event.preventDefault();
   });
 }

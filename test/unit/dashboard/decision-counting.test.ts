@@ -7,8 +7,19 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildModeratedRecord, buildReviewMessage } from '../../../shared/pipeline/record.js';
@@ -62,6 +73,9 @@ beforeEach(() => {
   sqs.reset();
   errors.length = 0;
   sqs.on(DeleteMessageCommand).resolves({});
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+  // The queue's counts: no draft pending (shared/dashboard/backlog.ts).
+  db.on(QueryCommand).resolves({ Count: 0 });
   db.on(PutCommand).resolves({});
 });
 
@@ -130,7 +144,9 @@ describe('decision counters', () => {
       .resolves({});
     db.on(GetCommand).resolves({ Item: decided() });
 
-    expect(await service().next({ subject: 'local-reviewer2', role: 'reviewer' })).toEqual({ empty: true });
+    expect(await service().next({ subject: 'local-reviewer2', role: 'reviewer' })).toMatchObject({
+      empty: true,
+    });
 
     expect(adds()).toHaveLength(2);
     expect(sqs).toHaveReceivedCommandWith(DeleteMessageCommand, { ReceiptHandle: 'receipt-2' });

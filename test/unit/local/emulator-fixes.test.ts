@@ -1,7 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { QueueAttributeName } from '@aws-sdk/client-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sequencerClock } from '../../../local/s3-bridge.js';
+import { withAwsQueueCounts } from '../../../local/sqs-counts.js';
 import { withFifoDeduplication } from '../../../local/sqs-fifo-dedup.js';
 import { FIFO_DEDUPLICATION_WINDOW_SECONDS } from '../../../shared/pipeline/resources.js';
 
@@ -32,6 +42,8 @@ describe('FIFO deduplication in front of the SQS emulator', () => {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toHaveProperty('MessageBody', 'x');
       calls++;
+      // The emulator takes a moment to answer: long enough for a second send of the id to arrive meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 20));
       res
         .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
         .end(JSON.stringify({ MessageId: `m${calls}` }));
@@ -66,10 +78,54 @@ describe('FIFO deduplication in front of the SQS emulator', () => {
     expect(calls()).toBe(3);
   });
 
+  it('answers sends of one id that arrive together with one message (two deliveries of one event)', async () => {
+    const { send, calls } = await start(() => 0);
+    const ids = await Promise.all([
+      send('review.fifo', 'a'),
+      send('review.fifo', 'a'),
+      send('review.fifo', 'a'),
+    ]);
+    expect(ids).toEqual(['m1', 'm1', 'm1']);
+    expect(calls()).toBe(1);
+  });
+
   it('leaves standard queues alone', async () => {
     const { send, calls } = await start(() => 0);
     await send('ingest', 'a');
     await send('ingest', 'a');
     expect(calls()).toBe(2);
+  });
+});
+
+describe('queue counts in front of the SQS emulator', () => {
+  let server: http.Server | undefined;
+  afterEach(() => server?.close());
+
+  it('counts only available messages in ApproximateNumberOfMessages, as AWS does', async () => {
+    const emulator = createRequestHandler({
+      port: 0,
+      hostname: '127.0.0.1',
+      emulateQueueCreationLifecycle: false,
+    });
+    server = http.createServer(withAwsQueueCounts(emulator.requestHandler));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    emulator.service.PORT = (server.address() as AddressInfo).port;
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${emulator.service.PORT}`,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'counts' }));
+    for (const body of ['a', 'b']) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 60 }));
+
+    const counts = async (AttributeNames: QueueAttributeName[]) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames }))).Attributes;
+    expect(await counts(['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '1' });
+    expect(await counts(['All'])).toMatchObject({
+      ApproximateNumberOfMessages: '1',
+      ApproximateNumberOfMessagesNotVisible: '1',
+    });
+    sqs.destroy();
   });
 });

@@ -1,6 +1,7 @@
 // The SDK clients' wiring: Lambda's defaults, and the local mode's explicit endpoints and credentials.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAwsClients, SDK_CLIENT_DEFAULTS } from '../../../shared/pipeline/config.js';
+import { createAwsClients, ReconcileConfig, SDK_CLIENT_DEFAULTS } from '../../../shared/pipeline/config.js';
+import { ENV } from '../../../shared/pipeline/resources.js';
 
 const KEYS = { accessKeyId: 'local-key', secretAccessKey: 'local-secret' };
 
@@ -38,5 +39,34 @@ describe('createAwsClients', () => {
       expect(`${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`).toBe(url);
     }
     expect(s3.config.forcePathStyle).toBe(true);
+  });
+});
+
+describe('ReconcileConfig', () => {
+  const env = {
+    [ENV.stage]: 'prod',
+    [ENV.tableName]: 'claimscan-prod-results',
+    [ENV.reviewQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/111122223333/claimscan-prod-review.fifo',
+    [ENV.ingestQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/111122223333/claimscan-prod-ingest',
+    [ENV.bucketName]: 'drafts-bucket',
+    [ENV.bucketVersioned]: 'true',
+    AWS_REGION: 'eu-west-1',
+  };
+
+  it('reads what the stack sets on both reconcilers', () => {
+    expect(ReconcileConfig.parse(env)).toEqual({
+      stage: 'prod',
+      tableName: 'claimscan-prod-results',
+      reviewQueueUrl: env[ENV.reviewQueueUrl],
+      ingestQueueUrl: env[ENV.ingestQueueUrl],
+      bucket: 'drafts-bucket',
+      bucketVersioned: true,
+      region: 'eu-west-1',
+    });
+  });
+
+  it('refuses a missing queue or a versioning flag that is not true or false', () => {
+    expect(ReconcileConfig.safeParse({ ...env, [ENV.ingestQueueUrl]: undefined }).success).toBe(false);
+    expect(ReconcileConfig.safeParse({ ...env, [ENV.bucketVersioned]: 'yes' }).success).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 // Builders for the pipeline tests: S3 events inside SQS messages, S3 bodies, and an in-memory results table.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type {
   GetCommandInput,
@@ -116,6 +117,15 @@ export const lambdaContext = {
   awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
   getRemainingTimeInMillis: () => 30_000,
 } as Context;
+
+/** S3's answer to a read the caller may not make, or of a missing key when the caller may not list the bucket. */
+export const accessDenied = () =>
+  new S3ServiceException({
+    name: 'AccessDenied',
+    $fault: 'client',
+    message: 'Access Denied',
+    $metadata: { httpStatusCode: 403 },
+  });
 
 /** What GetObject resolves with: only the method the pipeline calls is real. */
 export function objectBody(content: string | Uint8Array) {

@@ -1,7 +1,13 @@
 // The Lambda handler end to end, with the real engine and mocked AWS clients.
 import 'aws-sdk-client-mock-vitest/extend';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DynamoDBDocumentClient,
@@ -10,6 +16,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -153,11 +160,13 @@ describe('moderate handler', () => {
       Bucket: BUCKET,
       Key: 'reports/acme/long.txt/L1.json',
     });
-    const [reportWrite] = s3.commandCalls(PutObjectCommand);
+    const [reportWrite, digestWrite] = s3.commandCalls(PutObjectCommand);
     const [itemWrite] = db.commandCalls(PutCommand);
-    if (reportWrite === undefined || itemWrite === undefined)
-      throw new Error('expected a report and an item write');
-    expect(reportWrite.calledBefore(itemWrite)).toBe(true);
+    if (reportWrite === undefined || digestWrite === undefined || itemWrite === undefined)
+      throw new Error('expected a report, its digest and an item write');
+    expect(digestWrite.args[0].input.Key).toBe('reports/acme/long.txt/L1.review.json');
+    expect(reportWrite.calledBefore(digestWrite)).toBe(true);
+    expect(digestWrite.calledBefore(itemWrite)).toBe(true);
     expect(estimateItemBytes(itemWrite.args[0].input.Item)).toBeLessThanOrEqual(TABLE.itemOverflowBytes);
     expect(sentReviews()[0]?.result.report).toBe(`s3://${BUCKET}/reports/acme/long.txt/L1.json`);
   });
@@ -225,14 +234,15 @@ describe('moderate handler', () => {
       new DraftError('too_large', 'too large'),
       '2026-05-04T10:00:01.000Z',
     );
-    // The first read sees nothing; the concurrent delivery writes before this one's put, and is counting it.
+    // The reads before the put see nothing; the concurrent delivery writes right after them, and is counting it.
     const claimed = { ...winner, countingUntil: new Date(Date.now() + 30_000).toISOString() };
-    db.on(GetCommand)
-      .callsFakeOnce(() => {
+    db.on(QueryCommand)
+      .callsFakeOnce((input: QueryCommandInput) => {
+        const before = table.query(input);
         table.seed(claimed);
-        return {};
+        return before;
       })
-      .callsFake(table.get);
+      .callsFake(table.query);
 
     const response = await run(uploadMessage({ key: ref.key, size: MAX_DRAFT_BYTES + 1 }));
 
@@ -301,6 +311,35 @@ describe('moderate handler', () => {
         .map((record) => record.versionId)
         .sort(),
     ).toEqual(['v1', 'v3']);
+  });
+
+  it('moderates the same bytes again when the latest result failed (deleted before it was read)', async () => {
+    const key = 'drafts/acme/magnesium.txt';
+    const deletedFirst = { key, versionId: 'v1', eTag: 'same', sequencer: '0055AED6DCD90281E5' };
+    s3.on(HeadObjectCommand, { VersionId: 'v1' }).rejects(
+      new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }),
+    );
+    await run(uploadMessage({ ...deletedFirst, size: Buffer.byteLength(RISKY_TEXT) }));
+    expect(table.records()).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        versionId: 'v1',
+        failure: expect.objectContaining({ code: 'not_found' }),
+      }),
+    ]);
+
+    const again = upload({ key, versionId: 'v2', eTag: 'same', sequencer: '0055AED6DCD90281F0' }, RISKY_TEXT);
+    const response = await run(uploadMessage(again));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(recordFor('magnesium.txt')).toBeDefined();
+    expect(
+      table
+        .records()
+        .map(({ versionId, status }) => `${versionId}:${status}`)
+        .sort(),
+    ).toEqual(['v1:failed', 'v2:pending_review']);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
   });
 
   it('records an oversized draft as failed/too_large from the event size, without reading it', async () => {

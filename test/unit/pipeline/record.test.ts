@@ -11,7 +11,8 @@ import {
   ReviewMessage,
   topFlaggedClaims,
 } from '../../../shared/pipeline/record.js';
-import { REVIEW_MESSAGE, TABLE } from '../../../shared/pipeline/resources.js';
+import { REVIEW_API, REVIEW_MESSAGE, TABLE } from '../../../shared/pipeline/resources.js';
+import { ReviewDigest } from '../../../shared/report/digest.js';
 import { draftRef, moderationResult } from './fixtures.js';
 
 const PROCESSED_AT = '2026-05-04T10:00:01.000Z';
@@ -75,6 +76,13 @@ describe('result records', () => {
     expect(report?.key).toBe('reports/acme/big.md/v7.json');
     expect(record.reportKey).toBe(report?.key);
     expect(ModerationResult.parse(JSON.parse(report?.body ?? ''))).toEqual(result);
+    // Beside it, the reviewers' digest: the riskiest claims within the review API's budget, counts over all.
+    expect(report?.digest.key).toBe('reports/acme/big.md/v7.review.json');
+    const digest = ReviewDigest.parse(JSON.parse(report?.digest.body ?? ''));
+    expect(digest.totals.claims.high + digest.totals.claims.medium + digest.totals.claims.low).toBe(2_000);
+    expect(Buffer.byteLength(report?.digest.body ?? '')).toBeLessThan(
+      REVIEW_API.responseBudget.claimBytes + 2 * REVIEW_API.responseBudget.listBytes + 1_000,
+    );
     expect(record.result).not.toHaveProperty('claims');
     expect(record.result).toMatchObject({ verdict: 'review', riskScore: result.riskScore });
     expect(record.topClaims).toHaveLength(REVIEW_MESSAGE.topClaims);

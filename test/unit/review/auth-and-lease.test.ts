@@ -1,4 +1,4 @@
-// Issue 5: the review API's pure parts: roles from claims, read rules, the lease token, claims in context.
+// Issue 5: the review API's pure parts: roles from claims, read rules, the lease token, the HTTP wrapper.
 import { describe, expect, it } from 'vitest';
 import {
   groupsOf,
@@ -6,7 +6,6 @@ import {
   readablePublisher,
   requireReviewer,
 } from '../../../shared/review/auth.js';
-import { flaggedClaimsInContext } from '../../../shared/review/context.js';
 import { ReviewApiError } from '../../../shared/review/errors.js';
 import { createRoute } from '../../../shared/review/http.js';
 import type { ApiEvent } from '../../../shared/review/http.js';
@@ -45,6 +44,13 @@ describe('principal from JWT claims', () => {
     expect(code(() => principalFromClaims({ sub: 'u', 'cognito:groups': '[admins]' }))).toBe('forbidden');
     expect(code(() => principalFromClaims({ sub: 'u', 'cognito:groups': '[publishers]' }))).toBe('forbidden');
   });
+
+  it("refuses a publisher whose token's publisherId breaks the shared rule (a `#` would merge table keys)", () => {
+    for (const id of ['ac#me', 'Acme', 'ac me', 'x'.repeat(65)]) {
+      const claims = { sub: 'u', 'cognito:groups': '[publishers]', 'custom:publisherId': id };
+      expect(code(() => principalFromClaims(claims))).toBe('forbidden');
+    }
+  });
 });
 
 describe('authorization rules', () => {
@@ -65,6 +71,7 @@ describe('authorization rules', () => {
     expect(readablePublisher(viewer, 'other')).toBe('other');
     expect(code(() => readablePublisher(viewer, undefined))).toBe('bad_request');
     expect(code(() => readablePublisher(reviewer, ''))).toBe('bad_request');
+    expect(code(() => readablePublisher(reviewer, 'ac#me'))).toBe('bad_request');
   });
 });
 
@@ -81,32 +88,6 @@ describe('lease token', () => {
     expect(code(() => decodeLease('not a token'))).toBe('bad_request');
     expect(code(() => decodeLease(Buffer.from('{"id":"x"}').toString('base64url')))).toBe('bad_request');
     expect(code(() => decodeLease(Buffer.from('[').toString('base64url')))).toBe('bad_request');
-  });
-});
-
-describe('flagged claims in context', () => {
-  const claim = (id: string, start: number, end: number, riskLevel: 'low' | 'medium' | 'high') => ({
-    id,
-    text: 'x',
-    start,
-    end,
-    categories: [],
-    riskScore: 50,
-    riskLevel,
-    factors: [],
-  });
-
-  it('keeps medium and high claims in reading order with the text around them', () => {
-    const text = 'aaaa BBBB cccc DDDD';
-    const out = flaggedClaimsInContext(
-      text,
-      [claim('2', 15, 19, 'high'), claim('1', 5, 9, 'medium'), claim('0', 0, 4, 'low')],
-      3,
-    );
-    expect(out.map((c) => [c.id, c.context])).toEqual([
-      ['1', { before: 'aa ', text: 'BBBB', after: ' cc' }],
-      ['2', { before: 'cc ', text: 'DDDD', after: '' }],
-    ]);
   });
 });
 

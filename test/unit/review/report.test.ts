@@ -1,17 +1,21 @@
 // The report route's lookup: a version by its id, or, given the upload's ETag, the latest version with the same
-// bytes (a versioned bucket gives a re-upload a new version id that the pipeline never records).
+// bytes (a versioned bucket gives a re-upload a new version id that the pipeline never records); and its read of a
+// report's digest under prefix-scoped listing.
+import 'aws-sdk-client-mock-vitest/extend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DraftError } from '../../../shared/errors.js';
-import { buildFailedRecord } from '../../../shared/pipeline/record.js';
+import { buildFailedRecord, digestKey } from '../../../shared/pipeline/record.js';
+import type { ResultRecord, StoredResult } from '../../../shared/pipeline/record.js';
 import { ReviewService } from '../../../shared/review/service.js';
-import { draftRef } from '../pipeline/fixtures.js';
+import { accessDenied, draftRef, moderationResult, objectBody } from '../pipeline/fixtures.js';
 
 const db = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
 const publisher = { subject: 'u1', role: 'publisher' as const, publisherId: 'acme' };
 
 const service = new ReviewService({
@@ -34,6 +38,7 @@ const version = (id: string, eTag: string, sequencer: string) =>
 
 beforeEach(() => {
   db.reset();
+  s3.reset();
   // Newest first, as the history Query returns them.
   db.on(QueryCommand).resolves({ Items: [version('v2', 'e2', '02'), version('v1', 'e1', '01')] });
 });
@@ -53,4 +58,47 @@ it("answers the latest version's report for an unrecorded version with the lates
 it('is 404 for an unrecorded version whose bytes differ from the latest, even if an older version had them', async () => {
   for (const ref of [{ version: 'v3' }, { version: 'v3', eTag: 'e9' }, { version: 'v3', eTag: 'e1' }])
     await expect(report(ref)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+});
+
+describe('a result in reports/ whose digest is missing (stored before digests were)', () => {
+  // The roles list reports/ by prefix only, so S3 answers the missing digest with 403, not 404.
+  const denied = accessDenied();
+  const full = moderationResult();
+  const reportKey = 'reports/acme/article.md/v1.json';
+  const summary: StoredResult = { ...full };
+  delete summary.claims;
+  delete summary.citations;
+  delete summary.references;
+  const record: ResultRecord = {
+    ...buildFailedRecord(draftRef(), new DraftError('empty', 'unused'), '2026-05-04T10:00:01.000Z'),
+    status: 'pending_review',
+    verdict: 'review',
+    riskScore: full.riskScore,
+    result: summary,
+    reportKey,
+  };
+  delete record.failure;
+
+  beforeEach(() => {
+    db.on(QueryCommand).resolves({ Items: [record] });
+    s3.on(GetObjectCommand, { Key: record.key }).resolves({
+      Body: objectBody('Magnesium cures depression.'),
+    });
+    s3.on(GetObjectCommand, { Key: digestKey(reportKey) }).rejects(denied);
+    s3.on(GetObjectCommand, { Key: reportKey }).callsFake(() => ({
+      Body: { transformToString: async () => JSON.stringify(full) },
+    }));
+  });
+
+  it('reads the full report when listing that one key under reports/ does not find the digest', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: reportKey }] });
+    const answer = await report({ version: 'v1' });
+    expect(answer.result?.claims.map((claim) => claim.id)).toEqual(['c1', 'c2']);
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Prefix: digestKey(reportKey), MaxKeys: 1 });
+  });
+
+  it('lets the 403 through when the digest is listed: a real denial, not a missing digest', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: digestKey(reportKey) }] });
+    await expect(report({ version: 'v1' })).rejects.toBe(denied);
+  });
 });

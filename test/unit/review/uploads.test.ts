@@ -3,6 +3,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { presignedSignatureMatches } from '../../../local/s3-conformance.js';
+import { DRAFT_NAME } from '../../../shared/pipeline/names.js';
 import { MAX_DRAFT_BYTES, REVIEW_API } from '../../../shared/pipeline/resources.js';
 import { ReviewApiError } from '../../../shared/review/errors.js';
 import { UploadRequest, UploadResponse } from '../../../shared/review/model.js';
@@ -42,7 +43,8 @@ describe('POST /uploads request', () => {
       'article.md',
       'Ünïcode draft #2.html',
       'a',
-      'x'.repeat(REVIEW_API.maxUploadNameChars),
+      'notes..v2.md',
+      'x'.repeat(DRAFT_NAME.maxBytes),
     ])
       expect(UploadRequest.safeParse(request({ name })).success).toBe(true);
     for (const contentType of ['text/plain', 'text/markdown', 'text/html', 'text/html; charset=utf-8'])
@@ -52,8 +54,8 @@ describe('POST /uploads request', () => {
   });
 
   it('refuses names that are not one file name, other content types and sizes out of range', () => {
-    const names = ['', 'x'.repeat(REVIEW_API.maxUploadNameChars + 1), 'a/b.md', '../b.md', '..', 'a\\b.md'];
-    for (const name of [...names, 'tab\there.md', 'nul\u0000.md'])
+    const names = ['', 'x'.repeat(DRAFT_NAME.maxBytes + 1), 'a/b.md', '../b.md', '..', '.', 'a\\b.md'];
+    for (const name of [...names, 'tab\there.md', 'nul\u0000.md', ' a.md', 'a.md ', 'gpj\u202Eexe.md'])
       expect(UploadRequest.safeParse(request({ name })).success).toBe(false);
     for (const contentType of ['application/pdf', 'text/plain; charset=latin1', 'TEXT/PLAIN', 'text/csv'])
       expect(UploadRequest.safeParse(request({ contentType })).success).toBe(false);

@@ -1,0 +1,121 @@
+// Issue 12: the words pages and the CLI share: titles, plurals, what to fix, the score explained, line:column.
+import { describe, expect, it } from 'vitest';
+import { CLAIM_CATEGORIES } from '../../../shared/contract.js';
+import type { ModerationResult } from '../../../shared/contract.js';
+import { moderateText } from '../../../shared/engine.js';
+import { defaultPolicy } from '../../../shared/policy/index.js';
+import {
+  fixList,
+  flaggedNumbers,
+  scoreExplanation,
+  shownFactors,
+  totalsOf,
+} from '../../../shared/report/advice.js';
+import { excerpt, locator } from '../../../shared/report/location.js';
+import { listing, plural, readable, titlesOf } from '../../../shared/report/words.js';
+
+const titles = titlesOf(defaultPolicy);
+const check = (text: string): ModerationResult =>
+  moderateText({ source: 'draft.txt', documentId: 'draft', text, format: 'text' });
+
+describe('words', () => {
+  it('counts in the right number', () => {
+    expect([0, 1, 2, 1500].map((n) => plural(n, 'claim'))).toEqual([
+      '0 claims',
+      '1 claim',
+      '2 claims',
+      '1,500 claims',
+    ]);
+    expect(plural(1, 'reply', 'replies')).toBe('1 reply');
+    expect([listing([]), listing(['a']), listing(['a', 'b']), listing(['a', 'b', 'c'])]).toEqual([
+      '',
+      'a',
+      'a and b',
+      'a, b and c',
+    ]);
+  });
+
+  it('gives every category a title from the policy, and disclaimers and their parts theirs', () => {
+    for (const category of CLAIM_CATEGORIES) {
+      expect(titles.category(category)).toBe(defaultPolicy.categoryTitles[category]);
+      expect(titles.category(category)).not.toContain('_');
+    }
+    expect(titles.disclaimer('fda_structure_function')).toBe('FDA structure/function statement');
+    expect(titles.part('fda_structure_function', 'agency')).toContain('Food and Drug Administration');
+    expect(titles.disclaimer('house_rule')).toBe('House rule');
+  });
+
+  it('shows ids an engine sentence names by their titles, and leaves other words alone', () => {
+    expect(readable('disease_claim: "cures" with "arthritis"', titles)).toBe(
+      'Disease claim: "cures" with "arthritis"',
+    );
+    expect(readable('required disclaimer "fda_structure_function" is missing', titles)).toBe(
+      'required disclaimer FDA structure/function statement is missing',
+    );
+    expect(
+      readable('not_evaluated: "approved" where it says "evaluated"', titles, 'fda_structure_function'),
+    ).toBe('"has/have not been evaluated": "approved" where it says "evaluated"');
+    expect(readable('note: "some_thing" stays', titles)).toBe('note: "some_thing" stays');
+  });
+});
+
+describe('advice', () => {
+  const risky = check(
+    'Take our magnesium supplement daily. Magnesium cures depression and enhances SSRIs. It supports sleep.',
+  );
+
+  it('numbers the flagged claims in reading order and hides factors that add nothing', () => {
+    const numbers = flaggedNumbers(risky.claims);
+    const flagged = risky.claims.filter((claim) => claim.riskLevel !== 'low');
+    expect([...numbers.values()]).toEqual(flagged.map((_, index) => index + 1));
+    const claim = {
+      ...flagged[0]!,
+      factors: [...flagged[0]!.factors, { code: 'x', detail: 'nothing', weight: 0 }],
+    };
+    expect(shownFactors(claim).map((factor) => factor.detail)).not.toContain('nothing');
+  });
+
+  it('says what to fix in sentences with titles, in the order of the reasons', () => {
+    const fixes = fixList(risky, titles, totalsOf(risky));
+    expect(fixes[0]).toBe('1 claim is high risk: reword or remove it as the advice at each claim says.');
+    expect(fixes.join('\n')).toContain('Add the Medical-advice disclaimer: it is required because');
+    for (const fix of fixes) expect(fix).toMatch(/^[A-Z0-9].*\.$/);
+    expect(fixes.join(' ')).not.toMatch(/_|\(s\)/);
+  });
+
+  it('explains the draft score from its riskiest claim and what the draft as a whole gets wrong', () => {
+    const explained = scoreExplanation(
+      risky,
+      titles,
+      totalsOf(risky),
+      (claim) => `claim ${flaggedNumbers(risky.claims).get(claim.id)}`,
+    );
+    const top = Math.max(...risky.claims.map((claim) => claim.riskScore));
+    expect(explained).toContain(`Risk ${risky.riskScore} of 100: the riskiest claim (claim 1) scores ${top}`);
+    expect(explained).toContain('the Medical-advice disclaimer is missing');
+    const clean = check('Spinach is a leafy green vegetable.');
+    expect(scoreExplanation(clean, titles, totalsOf(clean), () => '')).toBe(
+      'Risk 0 of 100: no claim carries risk.',
+    );
+  });
+});
+
+describe('line and column', () => {
+  it('finds the line and column of an offset across \\n, \\r\\n and \\r line breaks', () => {
+    const text = 'one\r\ntwo\rthree\nfour';
+    const at = locator(text);
+    expect(at(0)).toEqual({ line: 1, column: 1, lineText: 'one' });
+    expect(at(text.indexOf('two') + 1)).toEqual({ line: 2, column: 2, lineText: 'two' });
+    expect(at(text.indexOf('three'))).toEqual({ line: 3, column: 1, lineText: 'three' });
+    expect(at(text.length)).toEqual({ line: 4, column: 5, lineText: 'four' });
+  });
+
+  it('shows a window of a long line around the column', () => {
+    const line = `${'a'.repeat(500)}TARGET${'b'.repeat(500)}`;
+    const shown = excerpt(line, 501, 40);
+    expect(shown).toContain('TARGET');
+    expect(shown.startsWith('…') && shown.endsWith('…')).toBe(true);
+    expect(shown.length).toBeLessThanOrEqual(42);
+    expect(excerpt('  short line ', 3)).toBe('short line');
+  });
+});
