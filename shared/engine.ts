@@ -181,8 +181,8 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
   // findDisclaimers answers in the policy's order, one result per definition.
   const disclaimerResults = disclaimers.map((found, index) => {
     const definition = policy.disclaimers[index]!;
-    const { required, because } = disclaimerRequirement(definition.requiredWhen, signals, genre.kind);
-    return { ...found, required, requiredBecause: because, definition };
+    const { required, because, why } = disclaimerRequirement(definition.requiredWhen, signals, genre.kind);
+    return { ...found, required, requiredBecause: because, why, definition };
   });
   const verdict = decideVerdict(policy, claims, disclaimerResults, citations, genre.kind);
 

@@ -135,7 +135,7 @@ function evaluate(disclaimer: CompiledDisclaimer, text: string, from: number, to
     const alteration = part.alteredBy.find(({ pattern }) => pattern.test(window));
     if (alteration) {
       candidate.altered.push(part.id);
-      candidate.notes.push(`${part.id}: ${alteration.detail}`);
+      candidate.notes.push(alteration.detail);
     }
   }
   return candidate;

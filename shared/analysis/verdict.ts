@@ -29,16 +29,19 @@ export function disclaimerRequirement(
   requiredWhen: readonly DisclaimerRequirement[],
   signals: ClaimSignals,
   genre: GenreKind,
-): { required: boolean; because: string } {
-  if (requiredWhen.includes('always')) return { required: true, because: REQUIREMENT_HOLDS.always(signals)! };
+): { required: boolean; because: string; why?: string } {
+  if (requiredWhen.includes('always')) {
+    const why = REQUIREMENT_HOLDS.always(signals)!;
+    return { required: true, because: `Required: ${why}.`, why };
+  }
   if (genre !== 'promotional')
     return {
       required: false,
       because: `Not required: ${genre === 'reference' ? 'a reference text' : 'a draft that is not about health'} needs no disclaimer.`,
     };
   for (const requirement of requiredWhen) {
-    const because = REQUIREMENT_HOLDS[requirement](signals);
-    if (because) return { required: true, because: `Required: ${because}.` };
+    const why = REQUIREMENT_HOLDS[requirement](signals);
+    if (why) return { required: true, because: `Required: ${why}.`, why };
   }
   return {
     required: false,
@@ -61,7 +64,9 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export function decideVerdict(
   policy: Policy,
   claims: readonly AnalysedClaim[],
-  disclaimers: ReadonlyArray<FoundDisclaimer & { required: boolean; definition: DisclaimerDefinition }>,
+  disclaimers: ReadonlyArray<
+    FoundDisclaimer & { required: boolean; why?: string; definition: DisclaimerDefinition }
+  >,
   citations: readonly FoundCitation[],
   genre: GenreKind,
 ): Verdict {
@@ -75,7 +80,7 @@ export function decideVerdict(
   if (high > 0)
     reasons.push({
       code: 'high_risk_claims',
-      detail: `${plural(high, 'high-risk claim', 'high-risk claims')}.`,
+      detail: `${plural(high, 'claim is', 'claims are')} high risk.`,
     });
   for (const disclaimer of disclaimers) {
     if (!disclaimer.required || disclaimer.status === 'present') continue;
@@ -84,10 +89,10 @@ export function decideVerdict(
       code: `disclaimer_${disclaimer.status}`,
       detail:
         disclaimer.status === 'missing'
-          ? `The ${title} is missing.`
+          ? `The ${title} is required (${disclaimer.why ?? 'by the policy'}) but missing.`
           : `The ${title} is altered: ${disclaimer.missingParts
               .map((id) => disclaimer.definition.parts.find((part) => part.id === id)?.description ?? id)
-              .join('; ')}.`,
+              .join('; ')} missing or changed.`,
     });
     score +=
       disclaimer.status === 'missing'

@@ -194,7 +194,7 @@ describe('claimscan check', () => {
     const policy = { ...structuredClone(defaultPolicy), version: 'house-rules-7' };
     const good = write('policy.json', JSON.stringify(policy));
     const { stdout } = cli(['check', '--json', '--policy', good, path.join(dir, 'drafts/risky.txt')]);
-    expect(JSON.parse(stdout).policyVersion).toBe('house-rules-7');
+    expect(JSON.parse(stdout).policyVersion).toMatch(/^house-rules-7\+model-/);
     const broken = write('broken.json', JSON.stringify({ version: 'x' }));
     const result = cli(['check', '--policy', broken, path.join(dir, 'drafts/risky.txt')]);
     expect(result.code).toBe(2);

@@ -32,7 +32,9 @@ ${FDA}`);
       'consult_professional',
     ]);
     expect(result.reasons.map((reason) => reason.detail)).toEqual(
-      expect.arrayContaining(['The Medical-advice disclaimer is missing.']),
+      expect.arrayContaining([
+        'The Medical-advice disclaimer is required (the draft makes high-risk health claims) but missing.',
+      ]),
     );
   });
 

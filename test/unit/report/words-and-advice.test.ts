@@ -90,8 +90,11 @@ describe('advice', () => {
       totalsOf(risky),
       (claim) => `claim ${flaggedNumbers(risky.claims).get(claim.id)}`,
     );
-    const top = Math.max(...risky.claims.map((claim) => claim.riskScore));
-    expect(explained).toContain(`Risk ${risky.riskScore} of 100: the riskiest claim (claim 1) scores ${top}`);
+    const riskiest = risky.claims.reduce((top, claim) => (claim.riskScore > top.riskScore ? claim : top));
+    const number = flaggedNumbers(risky.claims).get(riskiest.id);
+    expect(explained).toContain(
+      `Risk ${risky.riskScore} of 100: the riskiest claim (claim ${number}) scores ${riskiest.riskScore}`,
+    );
     expect(explained).toContain('the Medical-advice disclaimer is missing');
     const clean = check('Spinach is a leafy green vegetable.');
     expect(scoreExplanation(clean, titles, totalsOf(clean), () => '')).toBe(
