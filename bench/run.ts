@@ -27,14 +27,16 @@ const KB = 1024;
 const FORMATS: readonly DraftFormat[] = ['text', 'markdown', 'html'];
 const EXTENSION_FORMAT: Record<string, DraftFormat> = { '.txt': 'text', '.md': 'markdown', '.html': 'html' };
 
+// The budget of issue 10: accuracy first (an NLP tagger and a learned model cost time), and a Lambda pays per
+// millisecond beside tens of milliseconds of S3, DynamoDB and SQS calls.
 const TARGETS = {
-  throughputMBps: 5,
-  latencyP99Ms: 5,
+  throughputMBps: 1,
+  latencyP99Ms: 20,
   adversarialMs: 1000,
   /** time(1 MB) / time(250 KB): 4 is linear, 16 quadratic; 8 (their geometric mean) leaves room for GC noise. */
   adversarialRatio: 8,
-  bundleKb: 500,
-  bundleImportMs: 150,
+  bundleKb: 5 * 1024,
+  bundleImportMs: 400,
 } as const;
 
 const PER_FORMAT_BYTES = 2 * MB;
@@ -686,26 +688,34 @@ async function main(): Promise<void> {
     pass: { kb: kb < TARGETS.bundleKb, importMs: measuredBundle.importMs < TARGETS.bundleImportMs },
   };
 
+  // `--engine` measures the engine and the bundle only, and keeps the other sections of the last run.
+  const engineOnly = process.argv.includes('--engine');
+  const previous = engineOnly && existsSync(RESULTS) ? JSON.parse(await readFile(RESULTS, 'utf8')) : {};
+  const kept = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+    engineOnly ? Promise.resolve(previous[name] as T) : run();
+
   // 5. End to end, on the local pipeline: with the stack's batching window, then with none (a second run, on
   // a fresh pipeline). Last, so its emulators, worker threads and sockets cannot disturb the sections above.
   const { measureEndToEnd } = await import('./e2e.js');
-  const e2e: E2eSection = await measured(async () => {
-    const withStackWindow = await measureEndToEnd({ root: ROOT });
-    const withoutWindow = await measureEndToEnd({ root: ROOT, batchingWindowSeconds: 0 });
-    return { ...withStackWindow, batchingWindowZero: withoutWindow };
-  });
+  const e2e: E2eSection = await kept('e2e', () =>
+    measured(async () => {
+      const withStackWindow = await measureEndToEnd({ root: ROOT });
+      const withoutWindow = await measureEndToEnd({ root: ROOT, batchingWindowSeconds: 0 });
+      return { ...withStackWindow, batchingWindowZero: withoutWindow };
+    }),
+  );
 
   // 6. The dashboard's API (bench/dashboard.ts): /stats and /drafts over 1,000 then 10,000 stored results.
   const { measureDashboard, dashboardLines } = await import('./dashboard.js');
-  const dashboard = await measured(measureDashboard);
+  const dashboard = await kept('dashboard', () => measured(measureDashboard));
 
   // 7. Sizing (bench/sizing.ts): the worst-case draft, and 20 near-limit drafts with the stack's settings.
   const { measureSizing, sizingLines } = await import('./sizing.js');
-  const sizing = await measured(measureSizing);
+  const sizing = await kept('sizing', () => measured(measureSizing));
 
   // 8. The review API's answers for the largest drafts (bench/review-responses.ts), against Lambda's 6 MB limit.
   const { measureReviewResponses, reviewResponseLines } = await import('./review-responses.js');
-  const reviewResponses = await measured(() => measureReviewResponses(ROOT));
+  const reviewResponses = await kept('reviewResponses', () => measured(() => measureReviewResponses(ROOT)));
 
   const machine = {
     node: process.version,

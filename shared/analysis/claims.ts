@@ -120,9 +120,10 @@ export function judgeClaims(
   for (const candidate of candidates) {
     const { cues: sentenceCues, citations: sentenceCitations, assertion } = candidate;
     const features = inContext(candidate.features, context);
-    const logit = logOdds(model.claim, features);
-    const factors = explain(model, features, sentenceCues, context, toPoints(logit), pointsPerLogOdd);
-    const categories = categoriesOf(model, features, sentenceCues, assertion);
+    const modelPoints = toPoints(logOdds(model.claim, features));
+    // The rules' factors; the model's own are explained only for a claim that is listed (most are not).
+    const factors: Factor[] = [];
+    const categories = categoriesOf(model, features, sentenceCues, assertion, modelPoints >= LISTED_FROM);
     const { weights } = policy;
 
     const unsupported = sentenceCitations.filter((citation) => citation.matchedReference === null);
@@ -155,7 +156,7 @@ export function judgeClaims(
         weight: weights.regulatoryMisstatement,
       });
 
-    let riskScore = clampScore(factors.reduce((sum, factor) => sum + factor.weight, 0));
+    let riskScore = clampScore(modelPoints + factors.reduce((sum, factor) => sum + factor.weight, 0));
     // Said to cure, treat or prevent a condition, a product makes a disease claim (21 CFR 101.93(g)): high in
     // a promotional draft whatever the model's score, when the product (or a bare fragment) is what acts.
     if (
@@ -325,6 +326,7 @@ export function judgeClaims(
     if (riskLevel !== 'low') signals.structureFunctionClaim = true;
     if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
+    factors.unshift(...explain(model, features, sentenceCues, context, modelPoints, pointsPerLogOdd));
     claims.push({
       sentence: sentenceCues.sentence,
       categories,
@@ -406,6 +408,7 @@ function categoriesOf(
   features: ReadonlyMap<string, number>,
   cues: SentenceCues,
   assertion: Assertion,
+  withModels: boolean,
 ): ClaimCategory[] {
   const found = new Set<ClaimCategory>();
   const has = (name: string) => features.has(name);
@@ -434,9 +437,10 @@ function categoriesOf(
   }
   // And what the category models (labelled on the corpus) find likely; a disease or drug claim needs a
   // condition or a drug in the sentence, which the models alone cannot vouch for.
-  for (const [category, categoryModel] of Object.entries(model.categories) as Array<
-    [ClaimCategory, ClaimModel['categories'][ClaimCategory]]
-  >) {
+  const learned = withModels
+    ? (Object.entries(model.categories) as Array<[ClaimCategory, ClaimModel['categories'][ClaimCategory]]>)
+    : [];
+  for (const [category, categoryModel] of learned) {
     if (!categoryModel || (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has))) continue;
     if (category === 'disease_claim' && has('authorised')) continue;
     if (probability(categoryModel, features) >= 0.5) found.add(category);

@@ -1,6 +1,6 @@
 import type { FoundCitation } from './citations.js';
 import type { PhraseMatch } from './lexicon.js';
-import { tagSentence, type TaggedWord } from './nlp.js';
+import { tagText, type TaggedWord } from './nlp.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf, type Token } from './tokens.js';
 import type { Genre } from './genre.js';
@@ -15,6 +15,8 @@ export class SentenceCues {
   private readonly byTag = new Map<Tag, PhraseMatch<Tag>[]>();
   /** Part-of-speech tags; only sentences with a claim cue are tagged. */
   words: TaggedWord[] = [];
+  /** For each token, the index of the tagged word it starts in (-1 before tagging): built once, read often. */
+  private wordAt: Int32Array = new Int32Array(0);
 
   constructor(
     readonly sentence: Sentence,
@@ -34,6 +36,23 @@ export class SentenceCues {
       if (diseases.some((match) => match.first <= index && match.last >= index)) return;
       this.add({ tag: 'disease', phrase: token.norm, first: index, last: index });
     });
+  }
+
+  /** Takes the tagger's words and aligns them with the tokens (both in text order: one walk). */
+  setWords(words: TaggedWord[]): void {
+    this.words = words;
+    this.wordAt = new Int32Array(this.tokens.length).fill(-1);
+    let w = 0;
+    this.tokens.forEach((token, index) => {
+      while (w < words.length && words[w]!.end <= token.start) w++;
+      if (w < words.length && words[w]!.start <= token.start) this.wordAt[index] = w;
+    });
+  }
+
+  /** The tagged word a token starts in. */
+  wordOf(tokenIndex: number): TaggedWord | undefined {
+    const at = this.wordAt[tokenIndex] ?? -1;
+    return at >= 0 ? this.words[at] : undefined;
   }
 
   private add(match: PhraseMatch<Tag>): void {
@@ -71,9 +90,8 @@ export class SentenceCues {
   }
 
   private taggedNegated(match: { first: number; last: number }): boolean {
-    const start = this.tokens[match.first]!.start;
-    const end = this.tokens[match.last]!.end;
-    return this.words.some((word) => word.negated && word.start < end && word.end > start);
+    for (let index = match.first; index <= match.last; index++) if (this.wordOf(index)?.negated) return true;
+    return false;
   }
 
   /** The verb cue this one follows in a list ("treat, prevent or cure"), if only commas and "or"/"and" part them. */
@@ -103,8 +121,7 @@ export class SentenceCues {
     return this.all(tag).find((match) => {
       if (this.negated(match)) return false;
       if (match.first !== match.last || match.first === 0) return true;
-      const start = this.tokens[match.first]!.start;
-      const at = this.words.findIndex((tagged) => tagged.start <= start && tagged.end > start);
+      const at = this.wordAt[match.first] ?? -1;
       if (at <= 0 || this.words[at]!.pos !== 'NOUN') return true;
       // "the benefits", "5 benefits", "its effects": a noun where a verb cue would be.
       return !NOUN_MAKERS.has(this.words[at - 1]!.pos);
@@ -168,17 +185,56 @@ const OPENING_QUESTION = /^(?:can|could|does|do|is|are|will|should|would|how|wha
 const EXCLAMATION = /!/u;
 
 /** The cues of every sentence; the tagger runs only on sentences with a claim cue. */
-export function findCues(sentences: readonly Sentence[], vocabulary: Vocabulary): SentenceCues[] {
-  return sentences.map((sentence) => {
-    const cues = new SentenceCues(sentence, vocabulary);
-    if (isCandidate(cues)) cues.words = tagSentence(sentence.text, sentence.start);
-    return cues;
-  });
+export function findCues(
+  text: string,
+  sentences: readonly Sentence[],
+  vocabulary: Vocabulary,
+): SentenceCues[] {
+  const cues = sentences.map((sentence) => new SentenceCues(sentence, vocabulary));
+  // Candidates next to each other in a block are tagged in one call (fewer, longer calls cost less).
+  let run: SentenceCues[] = [];
+  const tagRun = () => {
+    if (run.length === 0) return;
+    const start = run[0]!.sentence.start;
+    const end = run.at(-1)!.sentence.end;
+    const spans = run.map(({ sentence }) => [sentence.start - start, sentence.end - start] as const);
+    const words = tagText(text.slice(start, end), start, spans);
+    let w = 0;
+    for (const sentenceCues of run) {
+      const own: TaggedWord[] = [];
+      while (w < words.length && words[w]!.start < sentenceCues.sentence.end) own.push(words[w++]!);
+      sentenceCues.setWords(own);
+    }
+    run = [];
+  };
+  for (const sentenceCues of cues) {
+    const candidate = isCandidate(sentenceCues);
+    const sameBlock = run.length > 0 && run.at(-1)!.sentence.blockIndex === sentenceCues.sentence.blockIndex;
+    if (!candidate || !sameBlock || run.length >= MAX_RUN) tagRun();
+    if (candidate) run.push(sentenceCues);
+  }
+  tagRun();
+  return cues;
 }
 
+/** Sentences tagged in one call at most: the tagger's cost grows with its input, a draft's with its length. */
+const MAX_RUN = 20;
+
 export function isCandidate(cues: SentenceCues): boolean {
-  return CANDIDATE_TAGS.some((tag) => cues.has(tag)) || REGULATORY_CLAIM.test(cues.sentence.text);
+  return CANDIDATE_TAGS.some((tag) => cues.has(tag)) || mentionsFda(cues.sentence.text);
 }
+
+/** A verb in its base form, as an instruction opens ("Take", "Add"), not "Takes", "Added", "Taking". */
+const isBaseForm = (verb: string) => !/(?:[^s]s|ed|ing)$/u.test(verb);
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  'one two three four five six seven eight nine ten twelve twice half'.split(' '),
+);
+const UNITS: ReadonlySet<string> = new Set(
+  'mg milligram milligrams mcg µg μg microgram micrograms g gram grams iu ml capsule capsules tablet tablets drops softgel softgels gummy gummies scoop scoops spray sprays serving servings teaspoon teaspoons tablespoon tablespoons cup cups'.split(
+    ' ',
+  ),
+);
+const mentionsFda = (text: string) => text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
 
 /** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
 export const REGULATORY_CLAIM =
@@ -270,13 +326,18 @@ export function sentenceFeatures(
   // A price cut ("save 20%", "20% off") is not an effect.
   set('percent', hasDigit && (PERCENT.test(text) || BY_AMOUNT.test(text)) && !DISCOUNT.test(text));
   set('multiple', hasDigit && MULTIPLE.test(text));
-  set('duration', DURATION.test(text));
-  const amount = AMOUNT.test(text);
+  // The figure patterns need a number, in digits or words: most sentences have none and skip them.
+  const counted = hasDigit || cues.tokens.some((token) => NUMBER_WORDS.has(token.norm));
+  set(
+    'duration',
+    (counted || text.includes('overnight') || text.includes('within days')) && DURATION.test(text),
+  );
+  const amount = (hasDigit || cues.tokens.some((token) => UNITS.has(token.norm))) && AMOUNT.test(text);
   set('amount', amount);
   set('frequency', FREQUENCY.test(text));
   const citing = citations.length > 0;
   set('citation', citing);
-  set('regulatoryClaim', REGULATORY_CLAIM.test(text));
+  set('regulatoryClaim', mentionsFda(text) && REGULATORY_CLAIM.test(text));
   set(
     'unsupportedCitation',
     citations.some((citation) => citation.matchedReference === null),
@@ -290,7 +351,7 @@ export function sentenceFeatures(
   const opensWithCue = (tag: Tag) => cues.all(tag).some((match) => match.first === 0);
   const imperative =
     firstWord !== undefined &&
-    ((firstWord.pos === 'VERB' && firstWord.lower === firstWord.lemma) || opensWithCue('imperative')) &&
+    ((firstWord.pos === 'VERB' && isBaseForm(firstWord.lower)) || opensWithCue('imperative')) &&
     !/s$/u.test(firstWord.lower);
   const fragment =
     !imperative &&
@@ -304,7 +365,7 @@ export function sentenceFeatures(
   set('fragmentClaim', fragment);
   set('fragment×disease', fragment && (disease || symptom || cues.has('pathogen')));
   const subjectWords = firstVerbIndex > 0 ? words.slice(0, firstVerbIndex) : [];
-  const subjectHas = (lemmas: ReadonlySet<string>) => subjectWords.some((word) => lemmas.has(word.lemma));
+  const subjectHas = (words: ReadonlySet<string>) => subjectWords.some((word) => words.has(word.lower));
   set('subjectPronoun', subjectHas(PRODUCT_PRONOUNS));
   set('subjectYou', subjectHas(SECOND_PERSON));
   set(

@@ -7,8 +7,6 @@ export interface TaggedWord {
   end: number;
   /** Lower case, as written ("doesn't" is two words: "does", "n't"). */
   lower: string;
-  /** Base form: "cures" -> "cure", "n't" -> "not". */
-  lemma: string;
   /** Universal part of speech: VERB, NOUN, PROPN, AUX, PART, NUM, ... */
   pos: string;
   /** Inside a negation's scope, which ends at the next clause break ("does not cure X, but ..."). */
@@ -28,40 +26,42 @@ function tagger(): Nlp {
 const TITLE_WORD = /^\p{Lu}(?:[\p{Ll}'’-]|\p{Lu}+$)/u;
 
 /**
- * Tags one sentence. Title Case and ALL CAPS headings ("Reduces Cancer Risk") are tagged in lower case,
- * where the tagger reads verbs and nouns rather than a run of proper names; offsets are unchanged.
+ * Tags a run of text (one sentence, or several in a row: one call to the tagger costs less than several).
+ * Title Case and ALL CAPS sentences ("Reduces Cancer Risk") are tagged in lower case, where the tagger reads
+ * verbs and nouns rather than a run of proper names; offsets are unchanged. `spans` are the sentences of
+ * the run, relative to `text`, for that test.
  */
-export function tagSentence(text: string, offset: number): TaggedWord[] {
+export function tagText(
+  text: string,
+  offset: number,
+  spans: ReadonlyArray<readonly [number, number]> = [[0, text.length]],
+): TaggedWord[] {
   const engine = tagger();
   const its = engine.its;
-  const input = isTitleCase(text) ? lowerSameLength(text) : text;
+  let input = text;
+  for (const [from, to] of spans) {
+    const sentence = text.slice(from, to);
+    if (isTitleCase(sentence)) input = input.slice(0, from) + lowerSameLength(sentence) + input.slice(to);
+  }
   const tokens = engine.readDoc(input).tokens();
   const values = tokens.out(its.value) as string[];
-  const spaces = tokens.out(its.precedingSpaces) as string[];
   const pos = tokens.out(its.pos) as string[];
-  // wink's typings give lemma a third parameter its `out` never passes; the call itself is documented.
-  const lemmas = tokens.out(its.lemma as unknown as typeof its.value) as string[];
   const negated = tokens.out(its.negationFlag) as unknown as boolean[];
   const words: TaggedWord[] = [];
-  let at = offset;
+  let at = 0;
   for (let i = 0; i < values.length; i++) {
-    at += spaces[i]!.length;
     const value = values[i]!;
-    // The tagger gives back the text it read; should it ever differ, find the word again ahead.
-    if (input.slice(at - offset, at - offset + value.length) !== value) {
-      const found = input.indexOf(value, at - offset);
-      if (found < 0) break;
-      at = offset + found;
-    }
+    // The tagger gives back the words it read, in order: each is found from where the last one ended.
+    const found = input.indexOf(value, at);
+    if (found < 0) break;
+    at = found + value.length;
     words.push({
-      start: at,
-      end: at + value.length,
-      lower: text.slice(at - offset, at - offset + value.length).toLowerCase(),
-      lemma: lemmas[i]!.toLowerCase(),
+      start: offset + found,
+      end: offset + at,
+      lower: text.slice(found, at).toLowerCase(),
       pos: pos[i]!,
       negated: negated[i] === true,
     });
-    at += value.length;
   }
   return words;
 }
