@@ -11,26 +11,24 @@ export function expandTargets(paths: readonly string[]): Target[] {
   for (const given of paths) {
     const stat = fs.statSync(given, { throwIfNoEntry: false });
     if (!stat) targets.push({ kind: 'missing', path: given });
-    else if (stat.isDirectory())
-      targets.push(...scanDirectory(given).map((file) => ({ kind: 'file' as const, path: file })));
+    else if (stat.isDirectory()) scanDirectory(given, (file) => targets.push({ kind: 'file', path: file }));
     else targets.push({ kind: 'file', path: given });
   }
   return targets;
 }
 
-function scanDirectory(directory: string): string[] {
-  const found: string[] = [];
+/** Calls `found` for each draft under `directory`, in name order (a callback: a directory may hold any number). */
+function scanDirectory(directory: string, found: (file: string) => void): void {
   const entries = fs
     .readdirSync(directory, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) found.push(...scanDirectory(full));
+    if (entry.isDirectory()) scanDirectory(full, found);
     else if (entry.isFile() && SUPPORTED_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()))
-      found.push(full);
+      found(full);
   }
-  return found;
 }
 
 /** A document id from a file name: "Magnesium Glycinate.txt" -> "magnesium-glycinate". */

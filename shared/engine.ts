@@ -91,6 +91,8 @@ export interface DraftAnalysis {
   fdaStatement: 'present' | 'altered' | 'missing';
   disclaimers: FoundDisclaimer[];
   citations: FoundCitation[];
+  /** More citations stand in the draft than MAX_CITATIONS; those were not checked. */
+  citationsCapped: boolean;
   references: FoundReference[];
   topics: Set<string>;
   mainProduct: string | undefined;
@@ -127,7 +129,9 @@ export function analyseText(
       !structure.navigationBlocks.has(sentence.blockIndex) &&
       !disclaimerSpans.some(([start, end]) => sentence.start < end && sentence.end > start),
   );
-  const citations = stage('findCitations', () => findCitations(body, structure.referenceEntries.length > 0));
+  const { citations, capped: citationsCapped } = stage('findCitations', () =>
+    findCitations(body, structure.referenceEntries.length > 0),
+  );
   const references = stage('references', () => {
     const parsed = parseReferences([...structure.referenceEntries, ...findInlineSources(body)]);
     matchCitations(citations, parsed);
@@ -151,6 +155,7 @@ export function analyseText(
     fdaStatement,
     disclaimers,
     citations,
+    citationsCapped,
     references,
     topics,
     mainProduct,
@@ -184,7 +189,13 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
     const { required, because, why } = disclaimerRequirement(definition.requiredWhen, signals, genre.kind);
     return { ...found, required, requiredBecause: because, why, definition };
   });
-  const verdict = decideVerdict(policy, claims, disclaimerResults, citations, genre.kind);
+  const verdict = decideVerdict(
+    policy,
+    claims,
+    disclaimerResults,
+    { citations, capped: analysis.citationsCapped },
+    genre.kind,
+  );
 
   return {
     source: input.source,

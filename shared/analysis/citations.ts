@@ -100,13 +100,27 @@ const CONNECTORS = new Set(['of', 'and', '&', 'in', 'for', 'the', 'de', 'on']);
 const MAX_NAME_WORDS = 8;
 
 /**
+ * The most in-text citations checked in one draft. Health articles cite tens, a long review a few hundred;
+ * past this a draft is padded with marks, and checking each one would cost time and memory without bound.
+ */
+export const MAX_CITATIONS = 2000;
+
+export interface FoundCitations {
+  /** The first MAX_CITATIONS, in text order. */
+  citations: FoundCitation[];
+  /** Whether the draft holds more, which were not checked. */
+  capped: boolean;
+}
+
+/**
  * In-text citations of the given sentences, in text order. Without a reference list, a study told only by
  * its description ("In one study, ...") is a citation too: nothing in the draft can resolve it.
  */
-export function findCitations(sentences: readonly Sentence[], hasReferenceList: boolean): FoundCitation[] {
+export function findCitations(sentences: readonly Sentence[], hasReferenceList: boolean): FoundCitations {
   const citations: FoundCitation[] = [];
   const marks = superscriptMarks(sentences);
   for (const sentence of sentences) {
+    if (citations.length > MAX_CITATIONS) break;
     const text = sentence.text;
     const found = new SpanSet<Omit<FoundCitation, 'id' | 'matchedReference'>>();
     const add: AddCitation = (citation) => {
@@ -148,9 +162,12 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
     if (!hasReferenceList && STUDY_WORD.test(text)) findStudyMentions(sentence, add);
     for (const citation of found.items()) {
       citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
+      if (citations.length > MAX_CITATIONS) break;
     }
   }
-  return citations;
+  const capped = citations.length > MAX_CITATIONS;
+  if (capped) citations.length = MAX_CITATIONS;
+  return { citations, capped };
 }
 
 type CitationSpan = Parameters<AddCitation>[0];
@@ -484,23 +501,40 @@ const ORGANISATION_CONNECTORS = new Set(['of', 'for', 'and', '&', 'on', 'in']);
 
 /** An organisation's name ending at `end`: capitalised words, with "of", "for", "and" between them. */
 function readOrganisationBackwards(text: string, end: number): Word[] {
-  const before = text.slice(Math.max(0, end - 120), end);
-  const offset = end - before.length;
+  const limit = Math.max(0, end - 120);
   const words: Word[] = [];
   let pending: Word[] = [];
-  for (const token of [...before.matchAll(/[^\s,;:()]+/gu)].reverse()) {
-    const value = token[0];
-    const word = { start: offset + token.index, end: offset + token.index + value.length };
+  let at = end;
+  // Word by word from the end, so a verb after a long run of words costs only the words it reads.
+  while (words.length + pending.length < MAX_NAME_WORDS) {
+    while (at > limit && isNameSeparator(text.charCodeAt(at - 1))) at--;
+    if (at <= limit) break;
+    let start = at;
+    while (start > limit && !isNameSeparator(text.charCodeAt(start - 1))) start--;
+    const value = text.slice(start, at);
+    const word = { start, end: at };
     if (NAME_WORD.test(value)) {
       words.unshift(word, ...pending);
       pending = [];
     } else if (words.length > 0 && ORGANISATION_CONNECTORS.has(value)) pending.unshift(word);
     else break;
-    if (words.length + pending.length >= MAX_NAME_WORDS) break;
+    at = start;
   }
   while (words.length > 0 && /^(?:The|A|An|According)$/u.test(text.slice(words[0]!.start, words[0]!.end)))
     words.shift();
   return words;
+}
+
+/** Whitespace, ",", ";", ":", "(" or ")": what ends a word of a name. */
+function isNameSeparator(code: number): boolean {
+  return (
+    code === 44 ||
+    code === 59 ||
+    code === 58 ||
+    code === 40 ||
+    code === 41 ||
+    /\s/u.test(String.fromCharCode(code))
+  );
 }
 
 const NOT_SURNAMES = new Set(['et', 'al', 'and', 'the', 'a', 'an', 'in', 'of', 'see', 'also']);
@@ -512,6 +546,7 @@ function surnames(names: string): string[] {
 }
 
 function expandNumbers(list: string): number[] {
+  if (/^\d+$/.test(list)) return [Number(list)];
   const numbers: number[] = [];
   for (const part of list.split(',')) {
     const [from, to] = part.split(/[–-]/).map((value) => Number.parseInt(value.trim(), 10));

@@ -10,6 +10,8 @@ import type { Tag, Vocabulary } from './vocabulary.js';
 export type Assertion = 'asserted' | 'negated' | 'hedged' | 'question' | 'reported' | 'hypothetical';
 
 /** What one sentence holds, found once and read by the features, the rules and the explanations. */
+const CLAUSE_BREAK = /[,;:]/u;
+
 export class SentenceCues {
   readonly tokens: Token[];
   private readonly byTag = new Map<Tag, PhraseMatch<Tag>[]>();
@@ -92,6 +94,19 @@ export class SentenceCues {
   private taggedNegated(match: { first: number; last: number }): boolean {
     for (let index = match.first; index <= match.last; index++) if (this.wordOf(index)?.negated) return true;
     return false;
+  }
+
+  /**
+   * Whether `match` stands in the clause `opener` begins: after it, before the next comma, semicolon or colon.
+   * "If you take a statin, it lowers ..." makes only the condition hypothetical, not the claim after it.
+   */
+  inClauseOf(opener: { last: number }, match: { first: number }): boolean {
+    if (match.first <= opener.last) return false;
+    const between = this.sentence.text.slice(
+      this.tokens[opener.last]!.end - this.sentence.start,
+      this.tokens[match.first]!.start - this.sentence.start,
+    );
+    return !CLAUSE_BREAK.test(between);
   }
 
   /** The verb cue this one follows in a list ("treat, prevent or cure"), if only commas and "or"/"and" part them. */
@@ -397,7 +412,7 @@ export function sentenceFeatures(
   set('productCures', clauses.productCures);
   set('productIsDrugClass', clauses.productIsDrugClass);
 
-  const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted !== undefined);
+  const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted);
   set(`assertion:${assertion}`);
   // A sentence that claims nothing: no claim verb or noun, no proof, safety or dosage words.
   set(
@@ -541,7 +556,7 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
     );
     facts.actsOnBody ||= has(BODY_TAGS);
     facts.actsWithDrug ||= has(['drug']);
-    const firstPredicate = Math.min(...predicates.map((match) => match.first));
+    const firstPredicate = predicates.reduce((first, match) => Math.min(first, match.first), Infinity);
     // The product acts when it (or the draft's own product name, "FlexiJoint") comes before the claim verb.
     facts.productActs ||=
       matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate) ||
@@ -583,8 +598,9 @@ function assertionOf(
   cues: SentenceCues,
   text: string,
   anyClaimVerb: boolean,
-  claimVerbAsserted: boolean,
+  claimVerb: PhraseMatch<Tag> | undefined,
 ): Assertion {
+  const claimVerbAsserted = claimVerb !== undefined;
   if (QUESTION_END.test(text) || (OPENING_QUESTION.test(text) && text.includes('?'))) return 'question';
   // "No side effects", "non-toxic", "without risk": there the negation is the safety claim itself.
   if (!cues.has('safety')) {
@@ -592,7 +608,8 @@ function assertionOf(
     if (cues.all('negator').some((match) => cues.negated(match)) && !claimVerbAsserted) return 'negated';
   }
   if (cues.has('reported') || cues.has('traditional')) return 'reported';
-  if (cues.has('hypothetical')) return 'hypothetical';
+  if (cues.all('hypothetical').some((cue) => claimVerb === undefined || cues.inClauseOf(cue, claimVerb)))
+    return 'hypothetical';
   if (cues.has('hedge')) return 'hedged';
   return 'asserted';
 }

@@ -16,6 +16,9 @@ export interface Sentence {
 // V8's Intl.Segmenter slows down quadratically on long strings, so long blocks are fed to it in pieces
 // cut where a sentence may end (or, in a pathological run without one, at a space).
 const CHUNK = 2000;
+// A sentence longer than this is cut at a space: no sentence of the labelled corpus reaches it, and the
+// steps after segmentation compare a sentence's words with each other, so its length must be bounded.
+export const MAX_SENTENCE = 1000;
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 // Abbreviations after which ICU ends a sentence that has not ended.
@@ -65,7 +68,7 @@ export function segmentSentences(view: TextView): Sentence[] {
       // Rejoining stops at a sentence's maximum length, so "Dr. Dr. Dr. ..." cannot grow one without bound.
       if (
         end < block.end &&
-        end - from < CHUNK &&
+        end - from < MAX_SENTENCE &&
         ABBREVIATION_END.test(view.text.slice(Math.max(from, end - 12), end))
       ) {
         pendingStart = from;
@@ -91,6 +94,21 @@ function pushSentence(
   while (end > start && /\s/u.test(text[end - 1]!)) end--;
   while (start < end && /\s/u.test(text[start]!)) start++;
   if (end <= start) return;
+  while (end - start > MAX_SENTENCE) {
+    let cut = lastSpaceBefore(text, start, start + MAX_SENTENCE);
+    let pieceEnd = cut;
+    while (pieceEnd > start && /\s/u.test(text[pieceEnd - 1]!)) pieceEnd--;
+    sentences.push({
+      index: sentences.length,
+      start,
+      end: pieceEnd,
+      text: text.slice(start, pieceEnd),
+      blockIndex,
+      blockKind,
+    });
+    while (cut < end && /\s/u.test(text[cut]!)) cut++;
+    start = cut;
+  }
   sentences.push({
     index: sentences.length,
     start,
@@ -101,9 +119,16 @@ function pushSentence(
   });
 }
 
+/** Where to cut an over-long sentence: after the last space before `limit`, else at `limit` (never inside a surrogate pair). */
+function lastSpaceBefore(text: string, start: number, limit: number): number {
+  for (let i = limit - 1; i > start + MAX_SENTENCE / 2; i--) if (/\s/u.test(text[i]!)) return i + 1;
+  const code = text.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
+}
+
 function* segmentBlock(text: string, start: number, end: number): Generator<[number, number]> {
   // Most headings, list items and short paragraphs are one sentence: no need to ask ICU.
-  if (!mayHoldSeveralSentences(text, start, end)) {
+  if (end - start <= MAX_SENTENCE && !mayHoldSeveralSentences(text, start, end)) {
     yield [start, end];
     return;
   }

@@ -1,7 +1,7 @@
 import type { GenreKind, ReviewReason } from '../contract.js';
 import type { DisclaimerDefinition, DisclaimerRequirement, Policy } from '../policy/index.js';
 import type { AnalysedClaim, ClaimSignals } from './claims.js';
-import type { FoundCitation } from './citations.js';
+import { MAX_CITATIONS, type FoundCitations } from './citations.js';
 import type { FoundDisclaimer } from './disclaimers.js';
 
 const REQUIREMENT_HOLDS: Record<DisclaimerRequirement, (signals: ClaimSignals) => string | undefined> = {
@@ -67,7 +67,7 @@ export function decideVerdict(
   disclaimers: ReadonlyArray<
     FoundDisclaimer & { required: boolean; why?: string; definition: DisclaimerDefinition }
   >,
-  citations: readonly FoundCitation[],
+  { citations, capped }: Readonly<FoundCitations>,
   genre: GenreKind,
 ): Verdict {
   const reasons: ReviewReason[] = [];
@@ -113,6 +113,11 @@ export function decideVerdict(
       detail: `${plural(count, 'citation', 'citations')} behind medium- or high-risk claims ${count === 1 ? 'is' : 'are'} not in the reference list.`,
     });
   }
+  if (capped)
+    reasons.push({
+      code: 'citations_not_checked',
+      detail: `The draft holds more than ${MAX_CITATIONS.toLocaleString('en-US')} in-text citations; those after the ${MAX_CITATIONS.toLocaleString('en-US')}th were not checked against its reference list.`,
+    });
   // Each citation the references lack adds a little, up to the cap: a draft of nothing but citations is not a risk.
   let unsupported = 0;
   for (const citation of citations) if (citation.matchedReference === null) unsupported++;
