@@ -55,7 +55,8 @@ export interface Verdict {
   reasons: ReviewReason[];
 }
 
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+const plural = (count: number, one: string, many: string) =>
+  `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 
 /**
  * `review` when a claim is high risk or a required disclaimer is missing or altered. The draft's score is

@@ -46,15 +46,23 @@ export function decodeDraft(bytes: Uint8Array, maxBytes: number): string {
     throw new DraftError('too_large', `draft is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes`);
   }
   if (bytes.byteLength === 0) throw new DraftError('empty', 'draft is empty (0 bytes)');
+  const wide = wideEncoding(bytes);
+  if (wide)
+    throw new DraftError(
+      'not_utf8',
+      `draft is encoded as ${wide}, not UTF-8; save it as UTF-8 and upload it again`,
+    );
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new DraftError('binary', `draft looks binary: a NUL byte at offset ${nul}`);
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
+    const at = firstInvalidUtf8(bytes);
+    const legacy = bytes[at]! >= 0x80 ? ', perhaps Windows-1252 or Latin-1' : '';
     throw new DraftError(
       'not_utf8',
-      `draft is not valid UTF-8 (at or after byte ${firstInvalidUtf8(bytes)})`,
+      `draft is not valid UTF-8 (at or after byte ${at}${legacy}); save it as UTF-8 and upload it again`,
     );
   }
   const controls = countControlCharacters(text);
@@ -63,6 +71,30 @@ export function decodeDraft(bytes: Uint8Array, maxBytes: number): string {
   }
   if (text.trim().length === 0) throw new DraftError('empty', 'draft holds only white space');
   return text;
+}
+
+/** Bytes of text sampled to tell UTF-16 from binary: its ASCII characters have a NUL in every other byte. */
+const WIDE_SAMPLE = 4096;
+
+/** UTF-32 or UTF-16, by its byte-order mark or (UTF-16 without one) by NULs in every other byte. */
+function wideEncoding(bytes: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = bytes;
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return 'UTF-32 (little-endian)';
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32 (big-endian)';
+  if (b0 === 0xff && b1 === 0xfe) return 'UTF-16 (little-endian)';
+  if (b0 === 0xfe && b1 === 0xff) return 'UTF-16 (big-endian)';
+  const pairs = Math.floor(Math.min(bytes.length, WIDE_SAMPLE) / 2);
+  if (pairs < 2) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (bytes[2 * i] === 0) evenNul++;
+    if (bytes[2 * i + 1] === 0) oddNul++;
+  }
+  // Text in UTF-16 is mostly ASCII-range characters: one byte of nearly every pair is NUL, the other not.
+  if (oddNul >= 0.6 * pairs && evenNul <= 0.05 * pairs) return 'UTF-16 (little-endian)';
+  if (evenNul >= 0.6 * pairs && oddNul <= 0.05 * pairs) return 'UTF-16 (big-endian)';
+  return undefined;
 }
 
 function countControlCharacters(text: string): number {

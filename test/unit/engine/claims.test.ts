@@ -81,6 +81,16 @@ describe('how a claim is put (its assertion status)', () => {
     expect(reported?.riskLevel ?? 'low').toBe('low');
   });
 
+  it('a condition makes only its own clause hypothetical', () => {
+    // The claim after the comma stands whatever the condition; in a "whether" clause the claim itself is open.
+    const consequent = onShopPage('If your joints ache, turmeric cures arthritis.');
+    expect(consequent?.assertion).toBe('asserted');
+    expect(consequent?.riskLevel).toBe('high');
+    const open = onShopPage('Whether turmeric cures arthritis is still unknown.');
+    expect(open?.assertion ?? 'hypothetical').toBe('hypothetical');
+    expect(open?.riskLevel ?? 'low').not.toBe('high');
+  });
+
   it('a warning of harm is not a claimed benefit', () => {
     const claim = onShopPage('Too much vitamin D can raise blood calcium and cause kidney stones.');
     expect(claim?.riskLevel ?? 'low').toBe('low');

@@ -124,4 +124,32 @@ describe('decoding and formats', () => {
     expect(codeOf(() => decodeDraft(bytes('x'.repeat(101)), 100))).toBe('too_large');
     expect(decodeDraft(bytes('héllo'), 100)).toBe('héllo');
   });
+
+  it('names UTF-16 and UTF-32 as encodings rather than calling them binary', () => {
+    const text = 'Zinc shortens colds.';
+    const utf16le = Buffer.from(text, 'utf16le');
+    const utf16be = Buffer.from(utf16le).swap16();
+    const messageOf = (input: Uint8Array) => {
+      try {
+        decodeDraft(input, 1000);
+      } catch (error) {
+        return `${(error as DraftError).code}: ${(error as DraftError).message}`;
+      }
+      return 'no error';
+    };
+    expect(messageOf(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]))).toMatch(
+      /^not_utf8: .*UTF-16 \(little-endian\)/,
+    );
+    expect(messageOf(utf16le)).toMatch(/^not_utf8: .*UTF-16 \(little-endian\)/);
+    expect(messageOf(utf16be)).toMatch(/^not_utf8: .*UTF-16 \(big-endian\)/);
+    expect(messageOf(new Uint8Array([0xff, 0xfe, 0, 0, 0x5a, 0, 0, 0]))).toMatch(/^not_utf8: .*UTF-32/);
+    // A single-byte encoding breaks UTF-8 at its first accented letter, and the message says what it may be.
+    expect(messageOf(Buffer.from('caf\xe9 au lait', 'latin1'))).toMatch(
+      /^not_utf8: .*byte 3, perhaps Windows-1252 or Latin-1/,
+    );
+    // Binary content with NULs scattered at random stays binary.
+    expect(messageOf(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x00, 0x00, 0x12, 0x9c, 0x00, 0x41]))).toMatch(
+      /^binary/,
+    );
+  });
 });

@@ -1,0 +1,62 @@
+// The engine's bounds on hostile input (issue 11, item 7): how long a sentence may be, how many citations are
+// checked, and a verdict over any number of claims. Their speed is measured by `npm run bench`, not here.
+import { describe, expect, it } from 'vitest';
+import { MAX_CITATIONS } from '../../../shared/analysis/citations.js';
+import type { AnalysedClaim } from '../../../shared/analysis/claims.js';
+import { MAX_SENTENCE } from '../../../shared/analysis/sentences.js';
+import { decideVerdict } from '../../../shared/analysis/verdict.js';
+import { analyseText } from '../../../shared/engine.js';
+import { defaultPolicy } from '../../../shared/policy/index.js';
+import { check } from '../../support/engine.js';
+
+describe('the engine on hostile input', () => {
+  it('cuts a run of words without a sentence end into sentences of bounded length, losing no word', () => {
+    const words = Array.from({ length: 3000 }, (_, index) => `word${index}`);
+    const text = words.join(' ');
+    const { sentences } = analyseText({ source: 'x', documentId: 'x', text, format: 'text' });
+    expect(sentences.length).toBeGreaterThan(text.length / MAX_SENTENCE);
+    for (const sentence of sentences) expect(sentence.text.length).toBeLessThanOrEqual(MAX_SENTENCE);
+    // Cut at spaces: the pieces, joined again, are the text.
+    expect(sentences.map((sentence) => sentence.text).join(' ')).toBe(text);
+    for (const sentence of sentences) expect(text.slice(sentence.start, sentence.end)).toBe(sentence.text);
+  });
+
+  it('checks the first citations of a draft padded with them, and sends it to review saying so', () => {
+    const text = `Magnesium calms the mind ${'[1] '.repeat(MAX_CITATIONS + 500)}`;
+    const result = check(text);
+    expect(result.citations).toHaveLength(MAX_CITATIONS);
+    expect(result.verdict).toBe('review');
+    const reason = result.reasons.find((entry) => entry.code === 'citations_not_checked');
+    expect(reason?.detail).toContain('more than 2,000 in-text citations');
+  });
+
+  it('a draft of nothing but citations is no risk and passes, its score and verdict agreeing', () => {
+    const result = check('[1] [2] [3] '.repeat(200));
+    expect(result.claims).toHaveLength(0);
+    expect(result.verdict).toBe('pass');
+    expect(result.riskScore).toBe(0);
+  });
+
+  it('decides the verdict over 150,000 claims without running out of stack', () => {
+    const sentence = {
+      index: 0,
+      start: 0,
+      end: 16,
+      text: 'It cures cancer.',
+      blockIndex: 0,
+      blockKind: 'paragraph' as const,
+    };
+    const claims: AnalysedClaim[] = Array.from({ length: 150_000 }, (_, index) => ({
+      sentence,
+      categories: ['disease_claim'],
+      riskScore: index === 149_999 ? 95 : 70,
+      riskLevel: 'high',
+      assertion: 'asserted',
+      factors: [],
+      citationIds: [],
+    }));
+    const verdict = decideVerdict(defaultPolicy, claims, [], { citations: [], capped: false }, 'promotional');
+    expect(verdict.riskScore).toBe(95);
+    expect(verdict.reasons[0]?.detail).toBe('150,000 claims are high risk.');
+  });
+});
