@@ -10,16 +10,14 @@ import { availableParallelism, cpus } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { defaultModel } from '../shared/analysis/trained-model.js';
 import type { DraftFormat } from '../shared/contract.js';
-import { analyseText, judgeDraft, moderateText } from '../shared/engine.js';
-import { defaultPolicy } from '../shared/policy/index.js';
 import type { E2eResult } from './e2e.js';
+import { analyseText, defaultModel, defaultPolicy, judgeDraft, moderateText } from './shipped.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
 /** Read at run time when present; never copied into the repository. */
-const SEED = '/work/shared/seed/magnesium-glycinate-antidepressants.txt';
+const SEED = join(ROOT, '..', 'shared', 'seed', 'magnesium-glycinate-antidepressants.txt');
 
 /** 1 MB here is 2^20 bytes (as the engine's 5 MB draft limit); throughput counts UTF-8 bytes. */
 const MB = 1024 * 1024;

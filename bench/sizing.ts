@@ -16,9 +16,8 @@ import { loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { moderateDraft } from '../shared/engine.js';
-import { buildModeratedRecord } from '../shared/pipeline/record.js';
 import { MAX_DRAFT_BYTES, MODERATE_FUNCTION, MODERATE_SIZING } from '../shared/pipeline/resources.js';
+import { buildModeratedRecord, moderateDraft } from './shipped.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -134,7 +133,15 @@ async function measureWorstDrafts(): Promise<SizingResult['worstDraft']> {
     try {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        [`--max-old-space-size=${CHILD_HEAP_MB}`, '--import', 'tsx', THIS_FILE, '--draft', name],
+        [
+          `--max-old-space-size=${CHILD_HEAP_MB}`,
+          ...MODERATE_FUNCTION.nodeOptions.split(' '),
+          '--import',
+          'tsx',
+          THIS_FILE,
+          '--draft',
+          name,
+        ],
         { cwd: ROOT, maxBuffer: 1024 * 1024 },
       );
       const run = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as DraftRun;

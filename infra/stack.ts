@@ -283,7 +283,7 @@ export class PipelineStack extends Stack {
         [ENV.serviceName]: METRICS.service,
         [ENV.metricsNamespace]: METRICS.namespace,
         [ENV.logLevel]: prod ? 'INFO' : 'DEBUG',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: MODERATE_FUNCTION.nodeOptions,
       },
       // terser's second pass over the bundle (infra/bundling.ts says why).
       bundling: bundling({

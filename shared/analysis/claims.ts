@@ -59,6 +59,7 @@ const MG_PER_UNIT: Record<string, number> = {
   gram: 1000,
 };
 const DOSE_CHANGE = /\b(?:double|triple|increase|up)\s+(?:the|your)\s+dos(?:e|age)\b/iu;
+const DOSE_WORD = /dos(?:e|age)\b/iu;
 
 /** A candidate sentence with its own features: what the model reads, whatever the draft's genre. */
 export interface CandidateSentence {
@@ -140,7 +141,9 @@ export function judgeClaims(
       : undefined;
     if (overLimit)
       factors.push({ code: 'above_upper_limit', detail: overLimit, weight: weights.aboveUpperLimit });
-    const doseChange = DOSE_CHANGE.exec(sentenceCues.sentence.text)?.[0];
+    const text = sentenceCues.sentence.text;
+    // A literal scan first: the patterns' leading alternatives would be tried at every character.
+    const doseChange = DOSE_WORD.test(text) ? DOSE_CHANGE.exec(text)?.[0] : undefined;
     if (doseChange && !categories.includes('dosage_advice')) categories.push('dosage_advice');
     if (doseChange)
       factors.push({
@@ -148,7 +151,7 @@ export function judgeClaims(
         detail: `tells readers to "${doseChange}"`,
         weight: weights.doseChange,
       });
-    const fdaApproved = REGULATORY_CLAIM.exec(sentenceCues.sentence.text)?.[0];
+    const fdaApproved = features.has('regulatoryClaim') ? REGULATORY_CLAIM.exec(text)?.[0] : undefined;
     if (fdaApproved && context.kind === 'promotional' && assertion === 'asserted')
       factors.push({
         code: 'fda_approval_claim',

@@ -436,20 +436,29 @@ export function sentenceFeatures(
  */
 export function inContext(features: FeatureVector, context: DraftContext): FeatureVector {
   const f: FeatureVector = new Map(features);
-  const scaled = (name: string, present: boolean) => {
+  const scaled = (names: ContextNames, present: boolean) => {
     if (!present) return;
-    if (context.promotional !== 0) f.set(`${name}×promotional`, context.promotional);
-    if (context.reference !== 0) f.set(`${name}×reference`, context.reference);
-    if (context.nonHealth !== 0) f.set(`${name}×nonHealth`, context.nonHealth);
+    if (context.promotional !== 0) f.set(names.promotional, context.promotional);
+    if (context.reference !== 0) f.set(names.reference, context.reference);
+    if (context.nonHealth !== 0) f.set(names.nonHealth, context.nonHealth);
   };
-  scaled('bias', true);
-  scaled('hedged', features.has('assertion:hedged'));
-  scaled('reported', features.has('assertion:reported'));
-  scaled('disease', features.has('disease') || features.has('symptom'));
-  scaled('establishment', features.has('establishment') || features.has('studyNoun'));
-  scaled('number', features.has('percent') || features.has('multiple') || features.has('duration'));
+  scaled(IN_CONTEXT.bias, true);
+  scaled(IN_CONTEXT.hedged, features.has('assertion:hedged'));
+  scaled(IN_CONTEXT.reported, features.has('assertion:reported'));
+  scaled(IN_CONTEXT.disease, features.has('disease') || features.has('symptom'));
+  scaled(IN_CONTEXT.establishment, features.has('establishment') || features.has('studyNoun'));
+  scaled(IN_CONTEXT.number, features.has('percent') || features.has('multiple') || features.has('duration'));
   return f;
 }
+
+type ContextNames = Record<'promotional' | 'reference' | 'nonHealth', string>;
+/** The names of the genre-scaled features, built once (a name built per sentence is hashed per lookup). */
+const IN_CONTEXT = Object.fromEntries(
+  ['bias', 'hedged', 'reported', 'disease', 'establishment', 'number'].map((name) => [
+    name,
+    { promotional: `${name}×promotional`, reference: `${name}×reference`, nonHealth: `${name}×nonHealth` },
+  ]),
+) as Record<'bias' | 'hedged' | 'reported' | 'disease' | 'establishment' | 'number', ContextNames>;
 
 const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 'interaction'];
 const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];

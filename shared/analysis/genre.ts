@@ -31,10 +31,59 @@ const PEOPLE: ReadonlySet<string> = new Set([
   'older',
 ]);
 
-/** The share of sentences that pass `test`, shrunk towards 0 for short drafts (two sentences say little). */
-const share = (cues: readonly SentenceCues[], test: (sentence: SentenceCues) => boolean) =>
-  cues.filter(test).length / (cues.length + SHARE_PRIOR);
 const SHARE_PRIOR = 2;
+
+/** Per-sentence tests, each counted over the draft in one walk and turned into a share of its sentences. */
+const SENTENCE_TESTS: ReadonlyArray<readonly [string, (sentence: SentenceCues) => boolean]> = [
+  ['health', (s) => hasAny(s, HEALTH_TAGS)],
+  ['disease', (s) => hasAny(s, CONDITION_TAGS)],
+  ['drug', (s) => s.has('drug') || s.has('medication')],
+  ['supplement', (s) => hasAny(s, PRODUCT_TAGS)],
+  ['treatment', (s) => s.has('treatVerb') && hasAny(s, CONDITION_TAGS)],
+  ['commerce', (s) => s.has('commerce') || s.has('recommendation')],
+  ['promotional', (s) => s.has('promotional')],
+  ['hedge', (s) => s.has('hedge')],
+  ['reported', (s) => s.has('reported') || s.has('traditional')],
+  ['research', (s) => s.has('studyNoun') || s.has('researchSubject') || s.has('establishment')],
+  ['consult', (s) => s.has('consult')],
+  ['harm', (s) => s.has('harm') || s.has('caveat')],
+  ['testimonial', (s) => s.has('testimonial')],
+  ['imperative', (s) => s.all('imperative').some((match) => match.first === 0)],
+  ['firstPerson', (s) => hasWord(s, FIRST_PERSON)],
+  ['weOur', (s) => hasWord(s, WE_OUR)],
+  ['you', (s) => hasWord(s, YOU)],
+  ['people', (s) => hasWord(s, PEOPLE)],
+  ['exclamation', (s) => s.sentence.text.includes('!')],
+  ['heading', (s) => s.sentence.blockKind === 'heading'],
+  ['listItem', (s) => s.sentence.blockKind === 'listItem'],
+  ['titleCase', (s) => TITLE_CASE.test(s.sentence.text)],
+  ['assertedClaims', (s) => claimShaped(s) && !hasAny(s, UNPLAIN_TAGS)],
+  ['hedgedClaims', (s) => claimShaped(s) && s.has('hedge')],
+  ['fragments', (s) => FRAGMENT_TAGS.some((tag) => s.all(tag).some((match) => match.first === 0))],
+  ['institution', (s) => INSTITUTION.test(s.sentence.text)],
+  ['evidence', (s) => EVIDENCE.test(s.sentence.text)],
+  ['evidenceLimits', (s) => s.has('evidenceLimit')],
+  ['neutralQuestions', (s) => s.sentence.text.endsWith('?') && NEUTRAL_QUESTION.test(s.sentence.text)],
+  ['otherTopics', (s) => s.has('otherTopic')],
+];
+
+const hasAny = (sentence: SentenceCues, tags: readonly Tag[]) => tags.some((tag) => sentence.has(tag));
+const hasWord = (sentence: SentenceCues, words: ReadonlySet<string>) =>
+  sentence.tokens.some((token) => words.has(token.norm));
+const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
+const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
+const CLAIM_SUBJECT_TAGS: readonly Tag[] = [
+  'disease',
+  'symptom',
+  'pathogen',
+  'supplement',
+  'product',
+  'outcome',
+];
+const UNPLAIN_TAGS: readonly Tag[] = ['hedge', 'reported', 'traditional', 'negator'];
+const claimShaped = (s: SentenceCues) =>
+  (s.has('treatVerb') || s.has('effect') || s.has('cureNoun') || s.has('diseasePhrase')) &&
+  hasAny(s, CLAIM_SUBJECT_TAGS);
 
 /**
  * Draft-wide features of what the text does (sells, recommends, claims, hedges, reports evidence and its
@@ -50,100 +99,35 @@ export function genreFeatures(
   const set = (name: string, value: number) => {
     if (value !== 0) features.set(name, value);
   };
-  const hasAny = (tags: readonly Tag[]) => (sentence: SentenceCues) => tags.some((tag) => sentence.has(tag));
-  const hasWord = (words: ReadonlySet<string>) => (sentence: SentenceCues) =>
-    sentence.tokens.some((token) => words.has(token.norm));
-  set('health', share(cues, hasAny(HEALTH_TAGS)));
-  set('disease', share(cues, hasAny(['disease', 'symptom', 'pathogen'])));
-  set('drug', share(cues, hasAny(['drug', 'medication'])));
-  set('supplement', share(cues, hasAny(['supplement', 'product', 'productForm'])));
-  set(
-    'treatment',
-    share(cues, (s) => s.has('treatVerb') && hasAny(['disease', 'symptom', 'pathogen'])(s)),
-  );
-  set('commerce', share(cues, hasAny(['commerce', 'recommendation'])));
-  set('promotional', share(cues, hasAny(['promotional'])));
-  set('hedge', share(cues, hasAny(['hedge'])));
-  set('reported', share(cues, hasAny(['reported', 'traditional'])));
-  set('research', share(cues, hasAny(['studyNoun', 'researchSubject', 'establishment'])));
-  set('consult', share(cues, hasAny(['consult'])));
-  set('harm', share(cues, hasAny(['harm', 'caveat'])));
-  set('testimonial', share(cues, hasAny(['testimonial'])));
-  set(
-    'imperative',
-    share(cues, (s) => s.all('imperative').some((match) => match.first === 0)),
-  );
-  set('firstPerson', share(cues, hasWord(FIRST_PERSON)));
-  set('weOur', share(cues, hasWord(WE_OUR)));
-  set('you', share(cues, hasWord(YOU)));
-  set('people', share(cues, hasWord(PEOPLE)));
-  set(
-    'exclamation',
-    share(cues, (s) => s.sentence.text.includes('!')),
-  );
-  set(
-    'heading',
-    share(cues, (s) => s.sentence.blockKind === 'heading'),
-  );
-  set(
-    'listItem',
-    share(cues, (s) => s.sentence.blockKind === 'listItem'),
-  );
-  set(
-    'titleCase',
-    share(cues, (s) => TITLE_CASE.test(s.sentence.text)),
-  );
+  const counts = new Array<number>(SENTENCE_TESTS.length).fill(0);
+  let labelSections = 0;
+  let authorship = 0;
+  let tokens = 0;
+  let healthTokens = 0;
+  const distinct = new Set<string>();
+  for (const s of cues) {
+    SENTENCE_TESTS.forEach(([, test], index) => {
+      if (test(s)) counts[index]!++;
+    });
+    if (s.has('labelSection')) labelSections++;
+    if (s.has('authorship')) authorship++;
+    tokens += s.tokens.length;
+    for (const tag of HEALTH_TAGS)
+      for (const match of s.all(tag)) {
+        distinct.add(s.phrase(match).toLowerCase());
+        healthTokens += match.last - match.first + 1;
+      }
+  }
+  const total = cues.length + SHARE_PRIOR;
+  SENTENCE_TESTS.forEach(([name], index) => set(name, counts[index]! / total));
   set('fewSentences', cues.length <= 8 ? 1 : 0);
-  const words = cues.reduce((sum, s) => sum + s.tokens.length, 0);
-  set('longSentences', cues.length === 0 ? 0 : Math.min(words / cues.length, 40) / 40);
+  set('longSentences', cues.length === 0 ? 0 : Math.min(tokens / cues.length, 40) / 40);
   set('trademark', /[™®]/u.test(text) ? 1 : 0);
   set('price', /[$€£]\s?\d/u.test(text) ? 1 : 0);
   set('fdaStatement', fdaStatement ? 1 : 0);
-  const claimShaped = (s: SentenceCues) =>
-    (s.has('treatVerb') || s.has('effect') || s.has('cureNoun') || s.has('diseasePhrase')) &&
-    hasAny(['disease', 'symptom', 'pathogen', 'supplement', 'product', 'outcome'])(s);
-  const plain = (s: SentenceCues) =>
-    !s.has('hedge') && !s.has('reported') && !s.has('traditional') && !s.has('negator');
-  set(
-    'assertedClaims',
-    share(cues, (s) => claimShaped(s) && plain(s)),
-  );
-  set(
-    'hedgedClaims',
-    share(cues, (s) => claimShaped(s) && s.has('hedge')),
-  );
-  set(
-    'fragments',
-    share(cues, (s) => FRAGMENT_TAGS.some((tag) => s.all(tag).some((match) => match.first === 0))),
-  );
-  set(
-    'institution',
-    share(cues, (s) => INSTITUTION.test(s.sentence.text)),
-  );
-  set(
-    'evidence',
-    share(cues, (s) => EVIDENCE.test(s.sentence.text)),
-  );
-  set('evidenceLimits', share(cues, hasAny(['evidenceLimit'])));
-  set('labelSections', Math.min(1, cues.filter(hasAny(['labelSection'])).length / 3));
-  set('authorship', Math.min(1, cues.filter(hasAny(['authorship'])).length / 2));
-  set(
-    'neutralQuestions',
-    share(cues, (s) => s.sentence.text.endsWith('?') && NEUTRAL_QUESTION.test(s.sentence.text)),
-  );
-  const distinct = new Set<string>();
-  for (const s of cues)
-    for (const tag of HEALTH_TAGS)
-      for (const match of s.all(tag)) distinct.add(s.phrase(match).toLowerCase());
+  set('labelSections', Math.min(1, labelSections / 3));
+  set('authorship', Math.min(1, authorship / 2));
   set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
-  set('otherTopics', share(cues, hasAny(['otherTopic'])));
-  let tokens = 0;
-  let healthTokens = 0;
-  for (const s of cues) {
-    tokens += s.tokens.length;
-    for (const tag of HEALTH_TAGS)
-      for (const match of s.all(tag)) healthTokens += match.last - match.first + 1;
-  }
   set('healthDensity', tokens === 0 ? 0 : Math.min(1, (10 * healthTokens) / tokens));
   return features;
 }

@@ -23,6 +23,7 @@ function tagger(): Nlp {
   return nlp;
 }
 
+const TWO_CAPITALS = /\p{Lu}\P{Lu}*\p{Lu}/u;
 const TITLE_WORD = /^\p{Lu}(?:[\p{Ll}'’-]|\p{Lu}+$)/u;
 
 /**
@@ -67,6 +68,8 @@ export function tagText(
 }
 
 function isTitleCase(text: string): boolean {
+  // Title Case needs two capitals at least; most sentences have one and skip the word split.
+  if (!TWO_CAPITALS.test(text)) return false;
   const words = text.split(/\s+/u).filter((word) => /^\p{L}/u.test(word) && word.length > 3);
   if (words.length < 2) return false;
   const titled = words.filter((word) => TITLE_WORD.test(word)).length;

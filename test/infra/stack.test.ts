@@ -374,7 +374,7 @@ describe('moderate function', () => {
           [ENV.reviewQueueUrl]: { Ref: queueId(dev.template, names.reviewQueue) },
           [ENV.serviceName]: METRICS.service,
           [ENV.metricsNamespace]: METRICS.namespace,
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=64',
         }),
       },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^ModerateLogs') } },
