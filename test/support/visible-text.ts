@@ -1,12 +1,14 @@
 // What people read on a page must use words, not ids: the browser tests scan each page's visible text.
 import type { Page } from 'playwright-core';
-import { CLAIM_CATEGORIES } from '../../shared/contract.js';
+import { CLAIM_CATEGORIES, ClaimAssertion, GenreKind } from '../../shared/contract.js';
 import { RECORD_STATUSES } from '../../shared/pipeline/resources.js';
 import { defaultPolicy } from '../../shared/policy/index.js';
 
-/** Ids people must never read: categories, statuses, disclaimers and their parts. */
+/** Ids people must never read: categories, genres, assertion statuses, statuses, disclaimers and their parts. */
 export const INTERNAL_IDS = [
   ...CLAIM_CATEGORIES,
+  ...GenreKind.options,
+  ...ClaimAssertion.options,
   ...RECORD_STATUSES,
   ...defaultPolicy.disclaimers.flatMap((d) => [d.id, ...d.parts.map((part) => part.id)]),
 ];
