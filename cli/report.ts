@@ -20,6 +20,7 @@ import {
   lowerFirst,
   plural,
   readable,
+  requiredBecause,
   VERDICT_TITLES,
 } from '../shared/report/words.js';
 
@@ -116,7 +117,7 @@ export function formatResult(result: ModerationResult, colour: Palette, context:
       continue;
     }
     const status = disclaimer.status === 'present' ? colour.green('present') : colour.red(disclaimer.status);
-    lines.push(`    ${title}: ${status} ${colour.dim(`(required because ${disclaimer.requiredBecause})`)}`);
+    lines.push(`    ${title}: ${status} ${colour.dim(`(required because ${requiredBecause(disclaimer)})`)}`);
     if (disclaimer.missingParts?.length)
       lines.push(
         `      Missing or changed: ${listing(disclaimer.missingParts.map((part) => titles.part(disclaimer.id, part)))}.`,

@@ -4,7 +4,7 @@ import type { Claim, ClaimCategory, Factor, Genre, ModerationResult } from '../c
 import type { ReportTotals } from './digest.js';
 import { isFlagged } from '../contract.js';
 import type { Titles } from './words.js';
-import { capitalise, isAre, listing, plural, readable } from './words.js';
+import { capitalise, isAre, listing, plural, readable, requiredBecause } from './words.js';
 
 /** What a publisher can do about a claim of each category (from the domain notes' rules). */
 export const CATEGORY_ADVICE: Record<ClaimCategory, string> = {
@@ -102,7 +102,7 @@ function disclaimerFixes(result: ModerationResult, titles: Titles): string[] {
     .map((disclaimer) => {
       const title = titles.disclaimer(disclaimer.id);
       if (disclaimer.status === 'missing')
-        return `Add the ${title}: it is required because ${stripStop(disclaimer.requiredBecause)}.`;
+        return `Add the ${title}: it is required because ${requiredBecause(disclaimer)}.`;
       const parts = (disclaimer.missingParts ?? []).map((part) => titles.part(disclaimer.id, part));
       return parts.length === 0
         ? `Restore the full wording of the ${title}.`
@@ -170,7 +170,6 @@ function draftProblems(result: ModerationResult, titles: Titles, totals: ReportT
   return problems;
 }
 
-const stripStop = (text: string) => text.replace(/[.\s]+$/, '');
 const sentence = (text: string) => {
   const opened = capitalise(text.trim());
   return /[.!?]$/.test(opened) ? opened : `${opened}.`;

@@ -28,6 +28,13 @@ export const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.
 /** The last resort for an id no title covers: "some_new_id" reads "Some new id". */
 export const fromId = (id: string) => capitalise(id.replace(/[_-]+/g, ' ').trim());
 
+/**
+ * Why a disclaimer is required, as the clause after "required because": the engine writes a sentence
+ * ("Required: the draft makes high-risk health claims."), results stored before it the bare clause.
+ */
+export const requiredBecause = (disclaimer: { requiredBecause: string }) =>
+  disclaimer.requiredBecause.replace(/^(?:not )?required: */i, '').replace(/[.\s]+$/, '');
+
 export const STATUS_TITLES: Record<RecordStatus, string> = {
   pending_review: 'Waiting for review',
   passed: 'Passed',

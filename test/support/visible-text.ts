@@ -16,13 +16,15 @@ export const INTERNAL_IDS = [
 /** An id that is also a word ("mechanism", "agency") only counts where it stands as a label. */
 const idPattern = (id: string) => new RegExp(id.includes('_') ? `\\b${id}\\b` : `\\b${id}:`);
 
-/** Internal ids and wording slips ("(s)", "1 claims", "(+0)", Markdown backticks) in a text. */
+/** Internal ids and wording slips ("(s)", "1 claims", "(+0)", Markdown backticks, "required because Required:"). */
 export function wordingProblems(text: string): string[] {
   return [
     ...INTERNAL_IDS.filter((id) => idPattern(id).test(text)).map((id) => `internal id ${id}`),
-    ...(text.match(/\(s\)|\b1 (claims|drafts|citations|references|decisions)\b|\(\+0\)|`/g) ?? []).map(
-      (found: string) => `wording ${found}`,
-    ),
+    ...(
+      text.match(
+        /\(s\)|\b1 (claims|drafts|citations|references|decisions)\b|\(\+0\)|`|required because required/gi,
+      ) ?? []
+    ).map((found: string) => `wording ${found}`),
   ];
 }
 

@@ -9,7 +9,7 @@ import {
   genreExplained,
   shownFactors,
 } from '../../shared/report/advice.js';
-import { LEVEL_TITLES, listing, plural, readable } from '../../shared/report/words.js';
+import { LEVEL_TITLES, listing, plural, readable, requiredBecause } from '../../shared/report/words.js';
 import { badge, h } from './dom.js';
 import { claimCardId, claimMarkId } from './highlight.js';
 import { titles } from './titles.js';
@@ -116,7 +116,7 @@ function disclaimerItem(disclaimer: DisclaimerResult): HTMLElement {
       ' ',
       h('strong', null, titles.disclaimer(disclaimer.id)),
     ),
-    h('p', { class: 'muted' }, `Required because ${disclaimer.requiredBecause}.`),
+    h('p', { class: 'muted' }, `Required because ${requiredBecause(disclaimer)}.`),
     parts.length > 0 ? h('p', null, `Missing or changed: ${listing(parts)}.`) : null,
     ...(disclaimer.notes ?? []).map((note) => h('p', null, readable(note, titles, disclaimer.id))),
     disclaimer.expectedText !== undefined

@@ -14,7 +14,7 @@ import {
   totalsOf,
 } from '../../../shared/report/advice.js';
 import { excerpt, locator } from '../../../shared/report/location.js';
-import { listing, plural, readable, titlesOf } from '../../../shared/report/words.js';
+import { listing, plural, readable, requiredBecause, titlesOf } from '../../../shared/report/words.js';
 
 const titles = titlesOf(defaultPolicy);
 const check = (text: string): ModerationResult =>
@@ -63,6 +63,15 @@ describe('words', () => {
     );
   });
 
+  it("says why a disclaimer is required as a clause, from the engine's sentence or an older result's clause", () => {
+    expect(requiredBecause({ requiredBecause: 'Required: the draft makes high-risk health claims.' })).toBe(
+      'the draft makes high-risk health claims',
+    );
+    expect(requiredBecause({ requiredBecause: 'the draft gives health advice' })).toBe(
+      'the draft gives health advice',
+    );
+  });
+
   it('shows ids an engine sentence names by their titles, and leaves other words alone', () => {
     expect(readable('disease_claim: "cures" with "arthritis"', titles)).toBe(
       'Disease claim: "cures" with "arthritis"',
@@ -96,7 +105,9 @@ describe('advice', () => {
   it('says what to fix in sentences with titles, in the order of the reasons', () => {
     const fixes = fixList(risky, titles, totalsOf(risky));
     expect(fixes[0]).toBe('1 claim is high risk: reword or remove it as the advice at each claim says.');
-    expect(fixes.join('\n')).toContain('Add the Medical-advice disclaimer: it is required because');
+    expect(fixes.join('\n')).toMatch(
+      /Add the Medical-advice disclaimer: it is required because the draft [^.:]+\.(\n|$)/,
+    );
     for (const fix of fixes) expect(fix).toMatch(/^[A-Z0-9].*\.$/);
     expect(fixes.join(' ')).not.toMatch(/_|\(s\)/);
   });
