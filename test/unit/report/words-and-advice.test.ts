@@ -1,5 +1,6 @@
 // Issues 12 and 10: the words pages and the CLI share: titles (genres and assertion statuses too), plurals, what
 // to fix, the score explained, the genre explained, line:column.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLAIM_CATEGORIES, ClaimAssertion, GenreKind } from '../../../shared/contract.js';
 import type { ModerationResult } from '../../../shared/contract.js';
@@ -133,11 +134,7 @@ describe('advice', () => {
 });
 
 describe('genre', () => {
-  const FACT_SHEET = [
-    'Echinacea: what the evidence says',
-    'Echinacea is a plant used in traditional medicine. Some studies suggest it may shorten colds slightly, but other trials found no effect.',
-    'More research is needed. Talk to your health care provider before using it. This fact sheet was reviewed by the National Institutes of Health.',
-  ].join('\n');
+  const FACT_SHEET = readFileSync('test/fixtures/drafts/echinacea-hedged-fact-sheet.txt', 'utf8');
 
   it('names what the draft is read as and what follows for its claims, and what pointed that way', () => {
     const reference = check(FACT_SHEET);
