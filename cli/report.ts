@@ -6,6 +6,7 @@ import {
   factorLine,
   fixList,
   flaggedNumbers,
+  genreExplained,
   scoreExplanation,
   shownFactors,
   totalsOf,
@@ -13,7 +14,15 @@ import {
 import type { Location } from '../shared/report/location.js';
 import { excerpt, locator } from '../shared/report/location.js';
 import type { Titles } from '../shared/report/words.js';
-import { LEVEL_TITLES, listing, plural, readable, VERDICT_TITLES } from '../shared/report/words.js';
+import {
+  LEVEL_TITLES,
+  listing,
+  lowerFirst,
+  plural,
+  readable,
+  requiredBecause,
+  VERDICT_TITLES,
+} from '../shared/report/words.js';
 
 export interface Palette {
   red(text: string): string;
@@ -69,11 +78,15 @@ export function formatResult(result: ModerationResult, colour: Palette, context:
   const lines: string[] = [];
   const verdict =
     result.verdict === 'review' ? colour.red(VERDICT_TITLES.review) : colour.green(VERDICT_TITLES.pass);
-  lines.push(
-    colour.bold(result.source),
-    `  ${verdict}. ${colour.dim(`Policy ${result.policyVersion}.`)}`,
-    `  ${scoreExplanation(result, titles, totals, describeClaim)}`,
-  );
+  lines.push(colour.bold(result.source), `  ${verdict}. ${colour.dim(`Policy ${result.policyVersion}.`)}`);
+  if (result.genre !== undefined) {
+    const genre = genreExplained(result.genre, titles);
+    lines.push(
+      `  ${colour.bold(genre.title)}${genre.consequence === '' ? '.' : `: ${genre.consequence}`}`,
+      ...genre.details.map((detail) => `    ${colour.dim(detail)}`),
+    );
+  }
+  lines.push(`  ${scoreExplanation(result, titles, totals, describeClaim)}`);
 
   const fixes = fixList(result, titles, totals);
   if (fixes.length > 0) lines.push('', '  What to fix:', ...fixes.map((fix) => `    - ${fix}`));
@@ -104,7 +117,7 @@ export function formatResult(result: ModerationResult, colour: Palette, context:
       continue;
     }
     const status = disclaimer.status === 'present' ? colour.green('present') : colour.red(disclaimer.status);
-    lines.push(`    ${title}: ${status} ${colour.dim(`(required because ${disclaimer.requiredBecause})`)}`);
+    lines.push(`    ${title}: ${status} ${colour.dim(`(required because ${requiredBecause(disclaimer)})`)}`);
     if (disclaimer.missingParts?.length)
       lines.push(
         `      Missing or changed: ${listing(disclaimer.missingParts.map((part) => titles.part(disclaimer.id, part)))}.`,
@@ -145,10 +158,11 @@ function claimLines(
   colour: Palette,
 ): string[] {
   const level = claim.riskLevel === 'high' ? colour.red : colour.yellow;
+  const put = claim.assertion === undefined ? '' : `, ${lowerFirst(titles.assertion(claim.assertion))}`;
   const categories = claim.categories.map((category) => titles.category(category)).join(', ');
   const lines = [
     '',
-    `  ${colour.bold(`Claim ${number}`)}  ${level(`${LEVEL_TITLES[claim.riskLevel]}, score ${claim.riskScore}`)}${at ? `  line ${at.line}:${at.column}` : ''}  ${colour.dim(categories)}`,
+    `  ${colour.bold(`Claim ${number}`)}  ${level(`${LEVEL_TITLES[claim.riskLevel]}, score ${claim.riskScore}${put}`)}${at ? `  line ${at.line}:${at.column}` : ''}  ${colour.dim(categories)}`,
     at
       ? `    ${colour.dim(`${at.line} |`)} ${excerpt(at.lineText, at.column)}`
       : `    "${truncate(claim.text, 160)}"`,

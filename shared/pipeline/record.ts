@@ -55,6 +55,7 @@ export const ReviewClaim = z.pick(Claim, {
   categories: true,
   riskScore: true,
   riskLevel: true,
+  assertion: true,
 });
 export type ReviewClaim = z.infer<typeof ReviewClaim>;
 
@@ -160,7 +161,7 @@ export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
     .filter(isFlagged)
     .sort((a, b) => b.riskScore - a.riskScore)
     .slice(0, REVIEW_MESSAGE.topClaims)
-    .map(({ id, text, start, end, categories, riskScore, riskLevel }) => ({
+    .map(({ id, text, start, end, categories, riskScore, riskLevel, assertion }) => ({
       id,
       text: truncate(text),
       start,
@@ -168,6 +169,7 @@ export function topFlaggedClaims(claims: readonly Claim[]): ReviewClaim[] {
       categories,
       riskScore,
       riskLevel,
+      ...(assertion !== undefined && { assertion }),
     }));
 }
 

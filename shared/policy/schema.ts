@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { ClaimCategory } from '../contract.js';
+import { ClaimAssertion, ClaimCategory, GenreKind } from '../contract.js';
 
 /**
  * Phrases are lower-case word sequences matched on word tokens; a trailing `*` on a word matches any
@@ -78,6 +78,9 @@ export const DisclaimerDefinition = z.object({
   presentWith: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 export type DisclaimerDefinition = z.infer<typeof DisclaimerDefinition>;
+
+/** A title people read in place of an id. */
+const title = z.string().check(z.trim(), z.minLength(1));
 
 const weight = z.number().check(z.gte(-100), z.lte(100));
 
@@ -206,7 +209,11 @@ export const Policy = z.object({
     })
     .check(z.refine((t) => t.medium < t.high, { message: 'medium must be below high' })),
   /** What people read for each claim category: pages and the CLI never show the id. */
-  categoryTitles: z.record(ClaimCategory, z.string().check(z.trim(), z.minLength(1))),
+  categoryTitles: z.record(ClaimCategory, title),
+  /** What people read for each genre a draft is read as ("Reference text"). */
+  genreTitles: z.record(GenreKind, title),
+  /** What people read for how each claim is put ("Hedged", "Reported speech"). */
+  assertionTitles: z.record(ClaimAssertion, title),
   disclaimers: z.array(DisclaimerDefinition),
 });
 export type Policy = z.infer<typeof Policy>;

@@ -1,10 +1,10 @@
 // What a publisher should change, and why a draft scored what it did: one source for the pages and the CLI.
 // Pure; it reads a result (possibly cut down by the review API, hence the totals) and never the engine.
-import type { Claim, ClaimCategory, Factor, ModerationResult } from '../contract.js';
+import type { Claim, ClaimCategory, Factor, Genre, ModerationResult } from '../contract.js';
 import type { ReportTotals } from './digest.js';
 import { isFlagged } from '../contract.js';
 import type { Titles } from './words.js';
-import { capitalise, isAre, listing, plural, readable } from './words.js';
+import { capitalise, isAre, listing, plural, readable, requiredBecause } from './words.js';
 
 /** What a publisher can do about a claim of each category (from the domain notes' rules). */
 export const CATEGORY_ADVICE: Record<ClaimCategory, string> = {
@@ -102,12 +102,33 @@ function disclaimerFixes(result: ModerationResult, titles: Titles): string[] {
     .map((disclaimer) => {
       const title = titles.disclaimer(disclaimer.id);
       if (disclaimer.status === 'missing')
-        return `Add the ${title}: it is required because ${stripStop(disclaimer.requiredBecause)}.`;
+        return `Add the ${title}: it is required because ${requiredBecause(disclaimer)}.`;
       const parts = (disclaimer.missingParts ?? []).map((part) => titles.part(disclaimer.id, part));
       return parts.length === 0
         ? `Restore the full wording of the ${title}.`
         : `Restore the full wording of the ${title}: missing or changed, ${listing(parts)}.`;
     });
+}
+
+export interface GenreExplained {
+  /** What the draft is read as, in the policy's words ("Reference text"). */
+  title: string;
+  /** What that means for its claims ("hedged evidence summaries are not claims, ..."); empty if not said. */
+  consequence: string;
+  /** What in the draft pointed that way, one sentence each. */
+  details: string[];
+}
+
+/** The engine's own name for the genre, opening its first reason ("Reference text: ..."). */
+const GENRE_LABEL = /^[^:.!?]{1,40}: /u;
+
+/**
+ * Who is speaking, and what follows for the claims: "Reference text: hedged evidence summaries are not claims,
+ * ...". The policy's title stands in for the engine's label, so the pages and the CLI name the genre alike.
+ */
+export function genreExplained(genre: Genre, titles: Titles): GenreExplained {
+  const [first = '', ...details] = genre.reasons;
+  return { title: titles.genre(genre.kind), consequence: first.replace(GENRE_LABEL, ''), details };
 }
 
 /**
@@ -149,7 +170,6 @@ function draftProblems(result: ModerationResult, titles: Titles, totals: ReportT
   return problems;
 }
 
-const stripStop = (text: string) => text.replace(/[.\s]+$/, '');
 const sentence = (text: string) => {
   const opened = capitalise(text.trim());
   return /[.!?]$/.test(opened) ? opened : `${opened}.`;

@@ -1,6 +1,6 @@
 // Words for people: titles for the ids in a result, plurals, sentences. Pages and the CLI share these, so a
 // reader never meets an internal id (`disease_claim`, `pending_review`) and never reads "1 claims".
-import type { ClaimCategory, RiskLevel } from '../contract.js';
+import type { ClaimAssertion, ClaimCategory, GenreKind, RiskLevel } from '../contract.js';
 import { CLAIM_CATEGORIES } from '../contract.js';
 import type { RecordStatus } from '../pipeline/resources.js';
 import type { Policy } from '../policy/schema.js';
@@ -22,8 +22,18 @@ export function listing(items: readonly string[]): string {
 /** The first letter in upper case: a title used to open a sentence. */
 export const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** The first letter in lower case: a title used inside a sentence ("score 66, hedged"). */
+export const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 /** The last resort for an id no title covers: "some_new_id" reads "Some new id". */
 export const fromId = (id: string) => capitalise(id.replace(/[_-]+/g, ' ').trim());
+
+/**
+ * Why a disclaimer is required, as the clause after "required because": the engine writes a sentence
+ * ("Required: the draft makes high-risk health claims."), results stored before it the bare clause.
+ */
+export const requiredBecause = (disclaimer: { requiredBecause: string }) =>
+  disclaimer.requiredBecause.replace(/^(?:not )?required: */i, '').replace(/[.\s]+$/, '');
 
 export const STATUS_TITLES: Record<RecordStatus, string> = {
   pending_review: 'Waiting for review',
@@ -42,9 +52,16 @@ export const LEVEL_TITLES: Record<RiskLevel, string> = {
 
 export const VERDICT_TITLES = { pass: 'Passes', review: 'Needs review' } as const;
 
-/** The titles a policy gives its ids: claim categories, disclaimers and each disclaimer's parts. */
+/**
+ * The titles a policy gives its ids: claim categories, genres, assertion statuses, disclaimers and each
+ * disclaimer's parts.
+ */
 export interface Titles {
   category(category: ClaimCategory): string;
+  /** What a draft is read as ("Reference text"). */
+  genre(kind: GenreKind): string;
+  /** How a claim is put ("Hedged", "Reported speech"). */
+  assertion(status: ClaimAssertion): string;
   disclaimer(id: string): string;
   /** What a part of a disclaimer says ("names the Food and Drug Administration (FDA)"). */
   part(disclaimerId: string, partId: string): string;
@@ -52,13 +69,17 @@ export interface Titles {
   of(id: string): string | undefined;
 }
 
-export function titlesOf(policy: Pick<Policy, 'categoryTitles' | 'disclaimers'>): Titles {
+export function titlesOf(
+  policy: Pick<Policy, 'categoryTitles' | 'genreTitles' | 'assertionTitles' | 'disclaimers'>,
+): Titles {
   const disclaimers = new Map(policy.disclaimers.map((definition) => [definition.id, definition]));
   const categories = new Set<string>(CLAIM_CATEGORIES);
   const category = (id: ClaimCategory) => policy.categoryTitles[id] ?? fromId(id);
   const disclaimer = (id: string) => disclaimers.get(id)?.title ?? fromId(id);
   return {
     category,
+    genre: (kind) => policy.genreTitles[kind] ?? fromId(kind),
+    assertion: (status) => policy.assertionTitles[status] ?? fromId(status),
     disclaimer,
     part: (disclaimerId, partId) =>
       disclaimers.get(disclaimerId)?.parts.find((part) => part.id === partId)?.description ?? fromId(partId),

@@ -5,6 +5,9 @@ import type { ReviewApiServer } from '../../local/review-api.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
 import { visibleTextProblems } from '../support/visible-text.js';
+import { defaultPolicy } from '../../shared/policy/index.js';
+import { genreExplained } from '../../shared/report/advice.js';
+import { titlesOf } from '../../shared/report/words.js';
 import { latest, publisher, startApi } from './support.js';
 
 const PUB = publisher('pages');
@@ -58,6 +61,18 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the publisher page and the dashboard in 
       await expect.poll(() => page.locator('mark.claim').count()).toBe(risky.length);
       for (const claim of risky)
         expect(await page.locator(`mark.claim[data-claim-id="${claim.id}"]`).textContent()).toBe(claim.text);
+      // Who is speaking and what follows, and how each claim is put: in the policy's words, from the stored result.
+      const titles = titlesOf(defaultPolicy);
+      const genre = genreExplained(record!.result!.genre!, titles);
+      expect(await page.locator('.report .genre p').first().textContent()).toBe(
+        `${genre.title}: ${genre.consequence}`,
+      );
+      expect(genre.title).toBe('Promotional');
+      const assertions = await page.locator('.claim-card .assertion').allTextContents();
+      expect(assertions).toEqual(
+        [...risky].sort((a, b) => a.start - b.start).map((claim) => titles.assertion(claim.assertion!)),
+      );
+      expect(assertions).toContain('Asserted');
       // Each risky claim says what to change.
       expect(await page.locator('.claim-card .advice li').count()).toBeGreaterThanOrEqual(risky.length);
       await expect.poll(() => page.locator('.recent-list li').count()).toBe(1);

@@ -1,11 +1,15 @@
 // Issues 5 and 12: the review page in real headless Chromium against the local pipeline and the local API
 // server: keys that must not type into the note, a reload that keeps the lease, release and skip, the approve
-// confirmation, the readable text view, and the decision history and claim notes on the draft's page.
+// confirmation, the readable text view, and the decision history and claim notes on the draft's page. Issue 10:
+// the draft's genre and each claim's assertion status, in words, and results stored before them.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewApiServer } from '../../local/review-api.js';
 import { AUDIT_SK_PREFIX, draftPk } from '../../shared/pipeline/record.js';
 import { AuditEntry } from '../../shared/review/model.js';
+import { defaultPolicy } from '../../shared/policy/index.js';
+import { genreExplained } from '../../shared/report/advice.js';
+import { titlesOf } from '../../shared/report/words.js';
 import type { TestBrowser } from '../support/browser.js';
 import { launchBrowser, screenshot, SKIP_WITHOUT_CHROMIUM } from '../support/browser.js';
 import { visibleTextProblems } from '../support/visible-text.js';
@@ -22,7 +26,7 @@ import {
   until,
   upload,
 } from './support.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 const PUB = publisher('page');
 const DOC = 'magnesium-ssri-adjunct.txt';
@@ -33,6 +37,7 @@ const DRAFT = readFileSync('test/fixtures/drafts/magnesium-ssri-adjunct.txt', 'u
   `${INJECTED}\n\nWhere magnesium comes from`,
 );
 const MARKDOWN = readFileSync('samples/turmeric-joint-pain.md', 'utf8');
+const titles = titlesOf(defaultPolicy);
 
 describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
   let api: ReviewApiServer;
@@ -75,6 +80,13 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
       .sort((a, b) => a.start - b.start);
     expect(risky.length).toBeGreaterThan(2);
     expect(risky.some((claim) => claim.riskLevel === 'high')).toBe(true);
+    // The stored item keeps who is speaking and how each claim is put, its top claims too.
+    const genre = record?.result?.genre;
+    expect(genre?.kind).toBe('promotional');
+    expect(risky.every((claim) => claim.assertion !== undefined)).toBe(true);
+    expect(record?.topClaims?.length).toBeGreaterThan(0);
+    for (const top of record?.topClaims ?? [])
+      expect(top.assertion).toBe(risky.find((claim) => claim.id === top.id)?.assertion);
 
     const { page, errors } = await openReviewPage();
     await expect
@@ -97,6 +109,15 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
     expect(await page.locator('.claim-card .claim-number').allTextContents()).toEqual(
       risky.map((_, i) => `Claim ${i + 1}`),
     );
+    // Who is speaking and what follows for the claims, in the draft's summary; how each claim is put, at its card.
+    const explained = genreExplained(genre!, titles);
+    const genreLines = await page.locator('.lease-bar .genre p').allTextContents();
+    expect(genreLines[0]).toMatch(/^Promotional: hedges do not soften disease claims/);
+    expect(genreLines).toEqual([`${explained.title}: ${explained.consequence}`, ...explained.details]);
+    expect(await page.locator('.claim-card .assertion').allTextContents()).toEqual(
+      risky.map((claim) => titles.assertion(claim.assertion!)),
+    );
+    expect(await visibleTextProblems(page)).toEqual([]);
     await expect.poll(() => page.locator('#lease-timer').textContent()).toMatch(/^Lease 1[45]:\d\d$/);
     await expect
       .poll(() => page.locator('#queue-counts').textContent())
@@ -222,6 +243,54 @@ describe.skipIf(SKIP_WITHOUT_CHROMIUM)('the review page in Chromium', () => {
       .poll(() => page.locator('#queue-counts').textContent())
       .toBe('2 drafts waiting · 0 in review by others');
     expect((await latest(PUB, other))?.leaseId).toBeUndefined();
+    expect(await visibleTextProblems(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("the draft's page names a reference text as such, and shows a result stored before genres without them", async () => {
+    const draftPage = (documentId: string, version = '') =>
+      `${api.url}/draft.html?${new URLSearchParams({ publisherId: PUB, documentId, version })}#token=${api.tokens.viewer}`;
+    const sheet = 'vitamin-d-fact-sheet.txt';
+    await upload(`drafts/${PUB}/${sheet}`, readFileSync(`samples/${sheet}`));
+    const [reference] = await recorded(PUB, sheet);
+    expect(reference?.result?.genre?.kind).toBe('reference');
+    const { page, errors } = await chromium.newPage();
+    await page.goto(draftPage(sheet, reference?.version));
+    const genre = page.locator('.report .genre');
+    await genre.waitFor();
+    const lines = await genre.locator('p').allTextContents();
+    expect(lines[0]).toMatch(/^Reference text: hedged evidence summaries are not claims, /);
+    expect(lines.slice(1)).toEqual(reference?.result?.genre?.reasons.slice(1));
+    expect(await visibleTextProblems(page)).toEqual([]);
+
+    // A flagged draft as stored before genres and assertion statuses: its report shows without them.
+    const before = 'before-genres.md';
+    await upload(`drafts/${PUB}/${before}`, MARKDOWN);
+    const [record] = await recorded(PUB, before);
+    const claimCount = record?.result?.claims?.length ?? 0;
+    const topCount = record?.topClaims?.length ?? 0;
+    expect(claimCount).toBeGreaterThan(0);
+    await clients.db.send(
+      new UpdateCommand({
+        TableName: names.table,
+        Key: { pk: record?.pk, sk: record?.sk },
+        UpdateExpression: `REMOVE ${[
+          '#result.#genre',
+          ...Array.from({ length: claimCount }, (_, i) => `#result.claims[${i}].#assertion`),
+          ...Array.from({ length: topCount }, (_, i) => `topClaims[${i}].#assertion`),
+        ].join(', ')}`,
+        ExpressionAttributeNames: { '#result': 'result', '#genre': 'genre', '#assertion': 'assertion' },
+      }),
+    );
+    const stripped = await latest(PUB, before);
+    expect(stripped?.result?.genre).toBeUndefined();
+    expect(stripped?.result?.claims?.some((claim) => claim.assertion !== undefined)).toBe(false);
+    await page.goto(draftPage(before, record?.version));
+    await page.locator('.claim-card').first().waitFor();
+    expect(await page.locator('.claim-card').count()).toBe(
+      record?.result?.claims?.filter((claim) => claim.riskLevel !== 'low').length,
+    );
+    expect(await page.locator('.genre, .claim-card .assertion').count()).toBe(0);
     expect(await visibleTextProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

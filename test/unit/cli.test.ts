@@ -10,6 +10,8 @@ import { defaultPolicy } from '../../shared/policy/index.js';
 import { CATEGORY_ADVICE } from '../../shared/report/advice.js';
 import { wordingProblems } from '../support/visible-text.js';
 import { run } from '../../cli/main.js';
+import { formatResult, PLAIN } from '../../cli/report.js';
+import { titlesOf } from '../../shared/report/words.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -63,13 +65,41 @@ describe('claimscan check', () => {
     expect(stdout).toContain('Needs review.');
     expect(stdout).toMatch(/Risk \d+ of 100: the riskiest claim \(claim 1, line 1:1\) scores \d+/);
     expect(stdout).toMatch(/What to fix:\n {4}- 1 claim is high risk/);
-    expect(stdout).toMatch(/Claim 1 {2}High risk, score \d+ {2}line 1:1 {2}Disease claim, Drug interaction/);
+    expect(stdout).toMatch(
+      /Claim 1 {2}High risk, score \d+, asserted {2}line 1:1 {2}Disease claim, Drug interaction/,
+    );
     expect(stdout).toContain('    1 | Magnesium cures depression and enhances SSRIs.');
     expect(stdout).toContain('What to change:');
     expect(stdout).toContain(CATEGORY_ADVICE.drug_interaction);
     expect(stdout).toContain('Medical-advice disclaimer: missing');
     expect(stdout).toContain('3 drafts: 2 pass, 1 needs review, 0 could not be read.');
     expect(stdout).not.toContain('\u001b[');
+  });
+
+  it("names the draft's genre and why beside the verdict, and how each risky claim is put", () => {
+    const reference = cli(['check', path.join(ROOT, 'test/fixtures/drafts/echinacea-hedged-fact-sheet.txt')]);
+    expect(reference.stdout).toMatch(
+      /^ {2}Passes\. .*\n {2}Reference text: hedged evidence summaries are not claims, .*\n {4}Pointing that way: \S/m,
+    );
+    const shop = write(
+      'drafts-genre/shop.txt',
+      'Buy our TurmaFlex capsules today! TurmaFlex may cure arthritis. Order now for free shipping.',
+    );
+    const { stdout } = cli(['check', shop]);
+    expect(stdout).toMatch(/^ {2}Needs review\. .*\n {2}Promotional: hedges do not soften disease claims/m);
+    expect(stdout).toMatch(/Claim 1 {2}(High|Medium) risk, score \d+, hedged {2}line 1:35 {2}Disease claim/);
+  });
+
+  it('shows a result stored before genres and assertion statuses without them', () => {
+    const { stdout } = cli(['check', '--json', path.join(dir, 'drafts/risky.txt')]);
+    const result = ModerationResult.parse(JSON.parse(stdout));
+    const old = structuredClone(result);
+    delete old.genre;
+    for (const claim of old.claims) delete claim.assertion;
+    const report = formatResult(old, PLAIN, { titles: titlesOf(defaultPolicy) });
+    expect(report).toMatch(/^ {2}Needs review\. .*\n {2}Risk \d+ of 100/m);
+    expect(report).toMatch(/Claim 1 {2}High risk, score \d+ {2}Disease claim/);
+    expect(formatResult(result, PLAIN, { titles: titlesOf(defaultPolicy) })).toContain('Promotional: ');
   });
 
   it('locates claims in a Markdown draft by line and column of the file as written', () => {

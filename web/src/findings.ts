@@ -2,8 +2,14 @@
 // publisher and draft pages; the words come from shared/report/ (as the CLI's), all text goes in as text nodes.
 import type { Claim, DisclaimerResult, ModerationResult } from '../../shared/contract.js';
 import type { ReportTotals } from '../../shared/report/digest.js';
-import { claimAdvice, factorLine, fixList, shownFactors } from '../../shared/report/advice.js';
-import { LEVEL_TITLES, listing, plural, readable } from '../../shared/report/words.js';
+import {
+  claimAdvice,
+  factorLine,
+  fixList,
+  genreExplained,
+  shownFactors,
+} from '../../shared/report/advice.js';
+import { LEVEL_TITLES, listing, plural, readable, requiredBecause } from '../../shared/report/words.js';
 import { badge, h } from './dom.js';
 import { claimCardId, claimMarkId } from './highlight.js';
 import { titles } from './titles.js';
@@ -39,6 +45,13 @@ export function claimCard(claim: NumberedClaim, options: ClaimCardOptions): HTML
       h('strong', { class: 'claim-number' }, `Claim ${claim.number}`),
       levelBadge(claim.riskLevel),
       h('span', { class: 'score', attrs: { title: 'Risk score, 0-100' } }, `score ${claim.riskScore}`),
+      claim.assertion === undefined
+        ? null
+        : h(
+            'span',
+            { class: 'assertion', attrs: { title: 'How the claim is put' } },
+            titles.assertion(claim.assertion),
+          ),
       ...categories,
     ),
     h(
@@ -75,6 +88,21 @@ export function claimCard(claim: NumberedClaim, options: ClaimCardOptions): HTML
   );
 }
 
+/**
+ * What the draft is read as and what follows for its claims ("Reference text: hedged evidence summaries are not
+ * claims, ..."), with what pointed that way. Nothing for a result stored before genres existed.
+ */
+export function genreSummary(result: Pick<ModerationResult, 'genre'>): HTMLElement | null {
+  if (result.genre === undefined) return null;
+  const { title, consequence, details } = genreExplained(result.genre, titles);
+  return h(
+    'div',
+    { class: 'genre', attrs: { 'data-genre': result.genre.kind } },
+    h('p', null, h('strong', null, consequence === '' ? `${title}.` : `${title}: `), consequence),
+    ...details.map((detail) => h('p', { class: 'muted' }, detail)),
+  );
+}
+
 function disclaimerItem(disclaimer: DisclaimerResult): HTMLElement {
   const tone = disclaimer.status === 'missing' ? 'danger' : 'warning';
   const parts = (disclaimer.missingParts ?? []).map((part) => titles.part(disclaimer.id, part));
@@ -88,7 +116,7 @@ function disclaimerItem(disclaimer: DisclaimerResult): HTMLElement {
       ' ',
       h('strong', null, titles.disclaimer(disclaimer.id)),
     ),
-    h('p', { class: 'muted' }, `Required because ${disclaimer.requiredBecause}.`),
+    h('p', { class: 'muted' }, `Required because ${requiredBecause(disclaimer)}.`),
     parts.length > 0 ? h('p', null, `Missing or changed: ${listing(parts)}.`) : null,
     ...(disclaimer.notes ?? []).map((note) => h('p', null, readable(note, titles, disclaimer.id))),
     disclaimer.expectedText !== undefined

@@ -7,7 +7,7 @@ import { plural, STATUS_TITLES } from '../../shared/report/words.js';
 import type { AuditView, ReportResponse, VersionSummary } from '../../shared/review/model.js';
 import { badge, formatDateTime, h, notice } from './dom.js';
 import { draftView } from './draft-text.js';
-import { citationList, claimCard, disclaimerList, fixes, moreClaims } from './findings.js';
+import { citationList, claimCard, disclaimerList, fixes, genreSummary, moreClaims } from './findings.js';
 import { claimCardId } from './highlight.js';
 import { titles } from './titles.js';
 
@@ -169,6 +169,7 @@ export function reportView(report: ReportResponse, options: ReportViewOptions): 
     'div',
     { class: 'report' },
     head,
+    genreSummary(result),
     h(
       'p',
       { class: 'score-explained' },

@@ -21,6 +21,7 @@ import {
   disclaimerList,
   disclaimerProblems,
   fixes,
+  genreSummary,
   moreClaims,
 } from './findings.js';
 import { claimCardId, claimMarkId } from './highlight.js';
@@ -303,6 +304,7 @@ function reviewPage({ api, root }: PageContext) {
             { class: 'muted' },
             `${draft.publisherId} · version ${draft.version.slice(0, 12)} · uploaded ${formatDateTime(draft.uploadedAt)} · policy ${result.policyVersion}`,
           ),
+          genreSummary(result),
           h(
             'p',
             { class: 'score-explained' },

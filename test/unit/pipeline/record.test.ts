@@ -112,6 +112,55 @@ describe('top flagged claims', () => {
   });
 });
 
+describe("the draft's genre and each claim's assertion status", () => {
+  const genre = {
+    kind: 'promotional' as const,
+    likelihood: { non_health: 0, reference: 0.1, promotional: 0.9 },
+    reasons: ['Promotional: hedges do not soften disease claims.'],
+  };
+  const put = (id: string, riskScore: number, assertion: Claim['assertion']): Claim => ({
+    ...claim(id, riskScore),
+    assertion,
+  });
+
+  it('stay in the stored result, and the top claims of the item and the review message carry the status', () => {
+    const claims = [put('c1', 90, 'hedged'), put('c2', 50, 'reported'), put('c3', 10, 'negated')];
+    const { record } = buildModeratedRecord(draftRef(), moderationResult({ genre, claims }), PROCESSED_AT);
+    // What DynamoDB is given, read back through the item's schema as the review API reads it.
+    const stored = ResultRecord.parse(JSON.parse(JSON.stringify(record)));
+    expect(stored.result?.genre).toEqual(genre);
+    expect(stored.result?.claims?.map((c) => c.assertion)).toEqual(['hedged', 'reported', 'negated']);
+    expect(stored.topClaims?.map((c) => [c.id, c.assertion])).toEqual([
+      ['c1', 'hedged'],
+      ['c2', 'reported'],
+    ]);
+    const message = ReviewMessage.parse(buildReviewMessage(stored, 't'));
+    expect(message.topClaims.map((c) => c.assertion)).toEqual(['hedged', 'reported']);
+  });
+
+  it("stay in the item's summary and the reviewers' digest when the claims move to reports/", () => {
+    const claims = Array.from({ length: 2_000 }, (_, i) => put(`c${i}`, 90, i % 2 ? 'hedged' : 'asserted'));
+    const { record, report } = buildModeratedRecord(
+      draftRef(),
+      moderationResult({ genre, claims }),
+      PROCESSED_AT,
+    );
+    expect(report).toBeDefined();
+    expect(ResultRecord.parse(record).result?.genre).toEqual(genre);
+    const digest = ReviewDigest.parse(JSON.parse(report?.digest.body ?? ''));
+    expect(digest.claims.length).toBeGreaterThan(0);
+    for (const kept of digest.claims)
+      expect(kept.assertion).toBe(Number(kept.id.slice(1)) % 2 ? 'hedged' : 'asserted');
+    expect(record.topClaims?.every((c) => c.assertion !== undefined)).toBe(true);
+  });
+
+  it('are left out, not made up, for a result from before they existed', () => {
+    const { record } = buildModeratedRecord(draftRef(), moderationResult(), PROCESSED_AT);
+    expect(record.result).not.toHaveProperty('genre');
+    expect(record.topClaims?.[0]).not.toHaveProperty('assertion');
+  });
+});
+
 describe('review messages', () => {
   it('is compact and says where the full result lives', () => {
     const { record } = buildModeratedRecord(draftRef(), moderationResult(), PROCESSED_AT);
