@@ -1,6 +1,7 @@
 import { inContext, type DraftContext } from '../../shared/analysis/features.js';
 import { genreEvidenceFeatures, genreLikelihoods } from '../../shared/analysis/genre.js';
-import { logOdds, probability, type ClaimModel, type LinearModel } from '../../shared/analysis/model.js';
+import { createHash } from 'node:crypto';
+import { ClaimModel, logOdds, probability, type LinearModel } from '../../shared/analysis/model.js';
 import type { ClaimCategory } from '../../shared/contract.js';
 import { analyseText, judgeDraft, type DraftAnalysis } from '../../shared/engine.js';
 import { genreOfKind, type CorpusDocument } from './corpus.js';
@@ -404,4 +405,21 @@ export function evaluate(
   for (const prepared of documents)
     scoreDocument(tally, prepared.document, judgeDraft(prepared.analysis, model));
   return tally;
+}
+
+/**
+ * The committed model file's bytes: the model with a version naming what it was trained from (so a result
+ * says which model judged it), validated by its schema.
+ */
+export function modelFile(documents: readonly CorpusDocument[], model: Omit<ClaimModel, 'version'>): string {
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify({
+        corpus: documents.map((document) => [document.id, document.text, document.label]),
+        model,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 12);
+  return `${JSON.stringify(ClaimModel.parse({ ...model, version: `model-${fingerprint}` }), null, 1)}\n`;
 }
