@@ -144,10 +144,16 @@ export function formatResult(result: ModerationResult, colour: Palette, context:
   lines.push(
     '',
     colour.dim(
-      `  ${plural(result.stats.characters, 'character')}, ${plural(result.stats.sentences, 'sentence')}, ${plural(result.stats.claims, 'claim')}; checked in ${result.stats.ms} ms.`,
+      `  ${plural(result.stats.characters, 'character')}, ${plural(result.stats.sentences, 'sentence')}, ${plural(result.stats.claims, 'claim')}${listedNote(result)}; checked in ${result.stats.ms} ms.`,
     ),
   );
   return lines.join('\n');
+}
+
+/** A draft with more claims than a result lists says so: the listed ones are the riskiest. */
+function listedNote(result: ModerationResult): string {
+  const listed = result.claims.length;
+  return listed < result.stats.claims ? ` (the ${listed.toLocaleString('en-US')} riskiest listed)` : '';
 }
 
 function claimLines(

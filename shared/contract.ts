@@ -141,6 +141,7 @@ export const ModerationResult = z.object({
   stats: z.object({
     characters: z.number().check(z.int(), z.nonnegative()),
     sentences: z.number().check(z.int(), z.nonnegative()),
+    /** Every claim found; `claims` lists at most 5,000 of them, the riskiest, in text order. */
     claims: z.number().check(z.int(), z.nonnegative()),
     ms: z.number().check(z.nonnegative()),
   }),

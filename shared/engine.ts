@@ -182,7 +182,7 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
     nonHealth: genre.likelihood.non_health,
     fdaStatement: fdaStatement === 'present',
   };
-  const { claims, signals } = judgeClaims(candidates, context, model, policy, analysis.mainProduct);
+  const { claims, listed, signals } = judgeClaims(candidates, context, model, policy, analysis.mainProduct);
   // findDisclaimers answers in the policy's order, one result per definition.
   const disclaimerResults = disclaimers.map((found, index) => {
     const definition = policy.disclaimers[index]!;
@@ -222,7 +222,7 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
         ...(span ?? {}),
       };
     }),
-    claims: claims.map((claim, index) => ({
+    claims: listed.map((claim, index) => ({
       id: `claim-${index + 1}`,
       text: displayText(claim.sentence.text),
       ...view.toSource(claim.sentence.start, claim.sentence.end),

@@ -105,8 +105,13 @@ export function judgeClaims(
   model: ClaimModel,
   policy: Policy,
   mainProduct: string | undefined,
-): { claims: AnalysedClaim[]; signals: ClaimSignals } {
+): { claims: AnalysedClaim[]; listed: AnalysedClaim[]; signals: ClaimSignals } {
   const claims: AnalysedClaim[] = [];
+  const explanations: Array<{
+    features: ReadonlyMap<string, number>;
+    cues: SentenceCues;
+    modelPoints: number;
+  }> = [];
   const signals: ClaimSignals = {
     structureFunctionClaim: false,
     givesHealthAdvice: false,
@@ -329,7 +334,7 @@ export function judgeClaims(
     if (riskLevel !== 'low') signals.structureFunctionClaim = true;
     if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
-    factors.unshift(...explain(model, features, sentenceCues, context, modelPoints, pointsPerLogOdd));
+    explanations.push({ features, cues: sentenceCues, modelPoints });
     claims.push({
       sentence: sentenceCues.sentence,
       categories,
@@ -340,7 +345,29 @@ export function judgeClaims(
       citationIds: sentenceCitations.map((citation) => citation.id),
     });
   }
-  return { claims, signals };
+  // The model's factors are explained for the listed claims only: the draft's verdict reads every claim.
+  const listed = listedClaims(claims);
+  for (const index of listed) {
+    const { features, cues, modelPoints } = explanations[index]!;
+    claims[index]!.factors.unshift(...explain(model, features, cues, context, modelPoints, pointsPerLogOdd));
+  }
+  return { claims, listed: listed.map((index) => claims[index]!), signals };
+}
+
+/**
+ * The most claims a result lists. A long article makes tens, a 5 MB compilation thousands; past this the
+ * riskiest are listed, and `stats.claims` still counts them all (a reviewer reads the riskiest first anyway).
+ */
+export const MAX_LISTED_CLAIMS = 5000;
+
+/** Indexes of the claims a result lists, in text order: all of them, or the riskiest MAX_LISTED_CLAIMS. */
+function listedClaims(claims: readonly AnalysedClaim[]): number[] {
+  const indexes = claims.map((_, index) => index);
+  if (claims.length <= MAX_LISTED_CLAIMS) return indexes;
+  return indexes
+    .sort((a, b) => claims[b]!.riskScore - claims[a]!.riskScore || a - b)
+    .slice(0, MAX_LISTED_CLAIMS)
+    .sort((a, b) => a - b);
 }
 
 /** Features of a sentence that claims an effect (not one that only describes: "melatonin is a hormone"). */

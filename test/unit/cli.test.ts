@@ -102,6 +102,17 @@ describe('claimscan check', () => {
     expect(formatResult(result, PLAIN, { titles: titlesOf(defaultPolicy) })).toContain('Promotional: ');
   });
 
+  it('says when a draft makes more claims than its result lists', () => {
+    const { stdout } = cli(['check', '--json', path.join(dir, 'drafts/risky.txt')]);
+    const result = ModerationResult.parse(JSON.parse(stdout));
+    const titles = titlesOf(defaultPolicy);
+    expect(formatResult(result, PLAIN, { titles })).not.toContain('riskiest listed');
+    const capped = { ...result, stats: { ...result.stats, claims: 12_345 } };
+    expect(formatResult(capped, PLAIN, { titles })).toContain(
+      `12,345 claims (the ${result.claims.length} riskiest listed)`,
+    );
+  });
+
   it('locates claims in a Markdown draft by line and column of the file as written', () => {
     const file = write(
       'drafts-md/located.md',

@@ -2,7 +2,7 @@
 // checked, and a verdict over any number of claims. Their speed is measured by `npm run bench`, not here.
 import { describe, expect, it } from 'vitest';
 import { MAX_CITATIONS } from '../../../shared/analysis/citations.js';
-import type { AnalysedClaim } from '../../../shared/analysis/claims.js';
+import { MAX_LISTED_CLAIMS, type AnalysedClaim } from '../../../shared/analysis/claims.js';
 import { MAX_SENTENCE } from '../../../shared/analysis/sentences.js';
 import { decideVerdict } from '../../../shared/analysis/verdict.js';
 import { analyseText } from '../../../shared/engine.js';
@@ -35,6 +35,24 @@ describe('the engine on hostile input', () => {
     expect(result.claims).toHaveLength(0);
     expect(result.verdict).toBe('pass');
     expect(result.riskScore).toBe(0);
+  });
+
+  it('lists the riskiest claims of a draft that makes more than a result lists, and counts them all', () => {
+    const weaker = 'Zinc supports immune health. ';
+    const riskier = 'It cures cancer. ';
+    const [weakScore, riskScore] = check(weaker + riskier).claims.map((claim) => claim.riskScore);
+    expect(weakScore).toBeLessThan(riskScore!);
+    const result = check(weaker.repeat(200) + riskier.repeat(MAX_LISTED_CLAIMS));
+    expect(result.stats.claims).toBe(MAX_LISTED_CLAIMS + 200);
+    expect(result.claims).toHaveLength(MAX_LISTED_CLAIMS);
+    // The weaker claims stood first and are the ones left out; the listed stay in text order, each explained.
+    expect(result.claims.every((claim) => claim.text === 'It cures cancer.')).toBe(true);
+    for (let i = 1; i < result.claims.length; i++)
+      expect(result.claims[i]!.start).toBeGreaterThan(result.claims[i - 1]!.start);
+    expect(result.claims.at(-1)?.factors.some((factor) => factor.code === 'treatVerb')).toBe(true);
+    expect(result.reasons[0]?.detail).toBe(
+      `${MAX_LISTED_CLAIMS.toLocaleString('en-US')} claims are high risk.`,
+    );
   });
 
   it('decides the verdict over 150,000 claims without running out of stack', () => {
