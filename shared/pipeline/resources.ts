@@ -60,8 +60,11 @@ export const FIFO_DEDUPLICATION_WINDOW_SECONDS = 300;
  * batch size and timeout below change with it.
  */
 export const MODERATE_SIZING = {
-  /** The slowest 5 MiB draft the engine handles, engine and record, on one core (Markdown, bench of 2026-05). */
-  worstDraftSeconds: 9.5,
+  /**
+   * The slowest 5 MiB draft the engine handles, engine and record, on one core: 300,000 short claims, 13.9 s of CPU
+   * on an idle bench machine and 16.8 s on a loaded one (2026-11-29), rounded up.
+   */
+  worstDraftSeconds: 18,
   /** Lambda gives a function one full vCPU at 1,769 MB, a share in proportion below it. Node runs the engine on one. */
   fullCoreMemoryMiB: 1769,
   /** For a Graviton core slower than the bench's, garbage collection and a slow neighbour: twice the measured time. */
