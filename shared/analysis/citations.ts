@@ -40,7 +40,11 @@ export interface FoundReference {
 
 const INLINE_SOURCE = /\bhttps?:\/\/[^\s"<>)\]]+[^\s"<>)\].,;]|\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/giu;
 
-/** DOIs and web addresses in the body: a citation in the same sentence is resolved by its own link. */
+/**
+ * DOIs and web addresses in the body: a citation in the same sentence is resolved by its own link. Only the
+ * first MAX_CITATIONS count, as for citations: no more citations than that are checked, and a draft of links
+ * would otherwise list each as a reference.
+ */
 export function findInlineSources(
   sentences: readonly Sentence[],
 ): Array<{ start: number; end: number; text: string; sentenceIndex: number }> {
@@ -50,6 +54,7 @@ export function findInlineSources(
     for (const match of sentence.text.matchAll(INLINE_SOURCE)) {
       const start = sentence.start + match.index;
       sources.push({ start, end: start + match[0].length, text: match[0], sentenceIndex: sentence.index });
+      if (sources.length === MAX_CITATIONS) return sources;
     }
   }
   return sources;

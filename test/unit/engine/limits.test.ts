@@ -37,6 +37,16 @@ describe('the engine on hostile input', () => {
     expect(result.riskScore).toBe(0);
   });
 
+  it('takes at most as many web addresses of the body as sources as it checks citations', () => {
+    const text = Array.from(
+      { length: MAX_CITATIONS + 700 },
+      (_, i) => `See https://example.org/${i} now.`,
+    ).join(' ');
+    const result = check(text);
+    expect(result.references).toHaveLength(MAX_CITATIONS);
+    expect(result.references.at(-1)?.text).toBe(`https://example.org/${MAX_CITATIONS - 1}`);
+  });
+
   it('lists the riskiest claims of a draft that makes more than a result lists, and counts them all', () => {
     const weaker = 'Zinc supports immune health. ';
     const riskier = 'It cures cancer. ';
