@@ -36,9 +36,22 @@ export const ClaimModel = z.object({
 });
 export type ClaimModel = z.infer<typeof ClaimModel>;
 
+/** A model's weights as a Map, built once per model: a record of hundreds of names is a slow dictionary. */
+const weightMaps = new WeakMap<LinearModel, ReadonlyMap<string, number>>();
+
+function weightsOf(model: LinearModel): ReadonlyMap<string, number> {
+  let weights = weightMaps.get(model);
+  if (!weights) {
+    weights = new Map(Object.entries(model.weights));
+    weightMaps.set(model, weights);
+  }
+  return weights;
+}
+
 export function logOdds(model: LinearModel, features: ReadonlyMap<string, number>): number {
+  const weights = weightsOf(model);
   let sum = model.intercept;
-  for (const [name, value] of features) sum += (model.weights[name] ?? 0) * value;
+  for (const [name, value] of features) sum += (weights.get(name) ?? 0) * value;
   return sum;
 }
 
@@ -54,7 +67,7 @@ export function contributions(
 ): Array<{ name: string; value: number }> {
   const parts: Array<{ name: string; value: number }> = [];
   for (const [name, value] of features) {
-    const weight = model.weights[name];
+    const weight = weightsOf(model).get(name);
     if (weight !== undefined && weight !== 0) parts.push({ name, value: weight * value });
   }
   return parts.sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.name.localeCompare(b.name));

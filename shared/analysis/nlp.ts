@@ -68,12 +68,49 @@ export function tagText(
 }
 
 function isTitleCase(text: string): boolean {
-  // Title Case needs two capitals at least; most sentences have one and skip the word split.
+  // Title Case needs two capitals at least; most sentences have one and skip the word walk.
   if (!TWO_CAPITALS.test(text)) return false;
-  const words = text.split(/\s+/u).filter((word) => /^\p{L}/u.test(word) && word.length > 3);
-  if (words.length < 2) return false;
-  const titled = words.filter((word) => TITLE_WORD.test(word)).length;
-  return titled / words.length >= 0.6;
+  // Words of more than three characters that start with a letter, and how many of them are titled: one walk,
+  // and only a word that starts with a capital is cut out of the text to be tested.
+  let words = 0;
+  let titled = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    while (i < length && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < length && !isSpace(text.charCodeAt(i))) i++;
+    if (i - start <= 3) continue;
+    const first = text.charCodeAt(start);
+    const upper = first >= 65 && first <= 90;
+    if (
+      !upper &&
+      !(first >= 97 && first <= 122) &&
+      !(first > 127 && LETTER.test(text.slice(start, start + 2)))
+    )
+      continue;
+    words++;
+    if ((upper || first > 127) && TITLE_WORD.test(text.slice(start, i))) titled++;
+  }
+  return words >= 2 && titled / words >= 0.6;
+}
+
+const LETTER = /^\p{L}/u;
+
+/** JavaScript's `\s`, without a regular expression per character. */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** Lower case where that keeps every character's length (so offsets stay valid). */
