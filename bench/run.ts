@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { DraftFormat } from '../shared/contract.js';
 import type { E2eResult } from './e2e.js';
 import { analyseText, defaultModel, defaultPolicy, judgeDraft, moderateText } from './shipped.js';
+// The same seeded generator as training's folds: every run benches the same drafts.
+import { seededRandom } from '../scripts/model/corpus.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results.json');
@@ -53,18 +55,6 @@ const STAGES_ABOVE = 0.5;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
-
-/** Deterministic PRNG (mulberry32), so every run benches the same drafts. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
   const copy = [...items];
@@ -155,7 +145,7 @@ function buildDraft(
 function buildDrafts(documents: readonly CorpusDocument[], format: DraftFormat): string[] {
   const ofFormat = documents.filter((document) => document.format === format);
   if (ofFormat.length === 0) return [];
-  const next = random(FORMATS.indexOf(format) + 1);
+  const next = seededRandom(FORMATS.indexOf(format) + 1);
   const drafts: string[] = [];
   let total = 0;
   while (total < PER_FORMAT_BYTES) {
@@ -173,7 +163,7 @@ function buildLatencyDraft(documents: readonly CorpusDocument[], size: number): 
     documents.filter((document) => document.format === 'text'),
     'text',
     size * 2,
-    random(42),
+    seededRandom(42),
     '',
   );
   // Cut at the last line break that keeps the draft within `size` UTF-8 bytes.
@@ -332,7 +322,7 @@ const nested = (count: number, open: string, inner: string, close: string) => (s
 
 function adversarialCases(vocabulary: readonly string[]): AdversarialCase[] {
   const words = (scale: number) => {
-    const next = random(7);
+    const next = seededRandom(7);
     const parts: string[] = [];
     let length = 0;
     while (length < MB * scale) {
