@@ -143,6 +143,8 @@ export const ModerationResult = z.object({
     sentences: z.number().check(z.int(), z.nonnegative()),
     /** Every claim found; `claims` lists at most 5,000 of them, the riskiest, in text order. */
     claims: z.number().check(z.int(), z.nonnegative()),
+    /** Every claim found, by risk level (absent on results stored before the listing was capped). */
+    levels: z.optional(z.object({ high: offset, medium: offset, low: offset })),
     ms: z.number().check(z.nonnegative()),
   }),
 });

@@ -51,10 +51,13 @@ export function flaggedNumbers(claims: readonly Claim[]): Map<string, number> {
 }
 
 export function totalsOf(
-  result: Pick<ModerationResult, 'claims' | 'citations' | 'references'>,
+  result: Pick<ModerationResult, 'claims' | 'citations' | 'references'> & {
+    stats?: Pick<ModerationResult['stats'], 'levels'>;
+  },
 ): ReportTotals {
-  const claims = { high: 0, medium: 0, low: 0 };
-  for (const claim of result.claims) claims[claim.riskLevel]++;
+  // A result lists at most 5,000 claims; its stats count them all (a result stored before has no levels).
+  const claims = result.stats?.levels ? { ...result.stats.levels } : { high: 0, medium: 0, low: 0 };
+  if (!result.stats?.levels) for (const claim of result.claims) claims[claim.riskLevel]++;
   return {
     claims,
     citations: {

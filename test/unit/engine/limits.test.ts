@@ -7,6 +7,7 @@ import { MAX_SENTENCE } from '../../../shared/analysis/sentences.js';
 import { decideVerdict } from '../../../shared/analysis/verdict.js';
 import { analyseText } from '../../../shared/engine.js';
 import { defaultPolicy } from '../../../shared/policy/index.js';
+import { totalsOf } from '../../../shared/report/advice.js';
 import { check } from '../../support/engine.js';
 
 describe('the engine on hostile input', () => {
@@ -54,6 +55,11 @@ describe('the engine on hostile input', () => {
     expect(weakScore).toBeLessThan(riskScore!);
     const result = check(weaker.repeat(200) + riskier.repeat(MAX_LISTED_CLAIMS));
     expect(result.stats.claims).toBe(MAX_LISTED_CLAIMS + 200);
+    const levels = result.stats.levels!;
+    expect(levels.high + levels.medium + levels.low).toBe(result.stats.claims);
+    expect(levels.high).toBeGreaterThanOrEqual(MAX_LISTED_CLAIMS);
+    // What a reviewer is told counts every claim found, not only the listed ones.
+    expect(totalsOf(result).claims).toEqual(levels);
     expect(result.claims).toHaveLength(MAX_LISTED_CLAIMS);
     // The weaker claims stood first and are the ones left out; the listed stay in text order, each explained.
     expect(result.claims.every((claim) => claim.text === 'It cures cancer.')).toBe(true);
