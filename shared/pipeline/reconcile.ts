@@ -25,8 +25,7 @@ import {
 } from './record.js';
 import type { ResultRecord } from './record.js';
 import { PREFIXES, RECONCILER, TABLE } from './resources.js';
-import { ReviewQueue } from './review-queue.js';
-import { ensureReviewEnqueued } from './service.js';
+import { ensureReviewEnqueued, ReviewQueue } from './review-queue.js';
 import type { RecordKey } from './store.js';
 import { ResultsStore } from './store.js';
 

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { RecordKey } from './store.js';
-import { ReviewMessage } from './record.js';
+import type { RecordKey, ResultsStore } from './store.js';
+import { buildReviewMessage, ReviewMessage, type ResultRecord } from './record.js';
 import { REVIEW_RENEW_AT_RECEIVES } from './resources.js';
 
 // FIFO ids allow at most 128 ASCII punctuation/alphanumerics; publisher and document ids may hold anything.
@@ -119,4 +119,24 @@ function readReview(body: string | undefined): Pick<ReceivedReview, 'review' | '
   }
   const parsed = ReviewMessage.safeParse(json);
   return parsed.success ? { review: parsed.data } : { invalid: 'not a review message' };
+}
+
+/**
+ * Sends the review message unless the record says it went out; the FIFO deduplication id covers the race (a
+ * redelivered event, or the reconciler finding a flagged version whose send never happened).
+ */
+export async function ensureReviewEnqueued(
+  deps: {
+    store: Pick<ResultsStore, 'tableName' | 'markReviewEnqueued'>;
+    reviews: Pick<ReviewQueue, 'send'>;
+    now: () => Date;
+    logger: { info(message: string): void };
+  },
+  record: ResultRecord,
+): Promise<boolean> {
+  if (record.status !== 'pending_review' || record.reviewEnqueuedAt !== undefined) return false;
+  await deps.reviews.send(buildReviewMessage(record, deps.store.tableName), record);
+  await deps.store.markReviewEnqueued(record, deps.now().toISOString());
+  deps.logger.info('Review message sent');
+  return true;
 }

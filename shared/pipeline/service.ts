@@ -7,14 +7,8 @@ import { DraftError } from '../errors.js';
 import type { DraftRef, S3EventRecord } from './events.js';
 import { resolveDraft } from './events.js';
 import type { BuiltRecord, ResultRecord } from './record.js';
-import {
-  buildFailedRecord,
-  buildModeratedRecord,
-  buildReviewMessage,
-  isSameUpload,
-  recordKeys,
-} from './record.js';
-import type { ReviewQueue } from './review-queue.js';
+import { buildFailedRecord, buildModeratedRecord, isSameUpload, recordKeys } from './record.js';
+import { ensureReviewEnqueued, type ReviewQueue } from './review-queue.js';
 import type { DraftBucket } from './s3.js';
 import type { ResultsStore } from './store.js';
 
@@ -121,19 +115,4 @@ async function moderate(deps: PipelineDeps, ref: DraftRef): Promise<BuiltRecord>
     deps.logger.warn('Draft cannot be moderated', { code: error.code, reason: error.message });
     return { record: buildFailedRecord(ref, error, processedAt()) };
   }
-}
-
-/**
- * Sends the review message unless the record says it went out; the FIFO deduplication id covers the race (a
- * redelivered event, or the reconciler finding a flagged version whose send never happened).
- */
-export async function ensureReviewEnqueued(
-  deps: Pick<PipelineDeps, 'store' | 'reviews' | 'now'> & { logger: { info(message: string): void } },
-  record: ResultRecord,
-): Promise<boolean> {
-  if (record.status !== 'pending_review' || record.reviewEnqueuedAt !== undefined) return false;
-  await deps.reviews.send(buildReviewMessage(record, deps.store.tableName), record);
-  await deps.store.markReviewEnqueued(record, deps.now().toISOString());
-  deps.logger.info('Review message sent');
-  return true;
 }
