@@ -107,11 +107,9 @@ export function judgeClaims(
   mainProduct: string | undefined,
 ): { claims: AnalysedClaim[]; listed: AnalysedClaim[]; signals: ClaimSignals } {
   const claims: AnalysedClaim[] = [];
-  const explanations: Array<{
-    features: ReadonlyMap<string, number>;
-    cues: SentenceCues;
-    modelPoints: number;
-  }> = [];
+  // What explaining a claim needs; its features in context are made again for the few that are listed, rather
+  // than kept for every claim (a 5 MB draft makes 300,000).
+  const explanations: Array<{ candidate: CandidateSentence; modelPoints: number }> = [];
   const signals: ClaimSignals = {
     structureFunctionClaim: false,
     givesHealthAdvice: false,
@@ -334,7 +332,7 @@ export function judgeClaims(
     if (riskLevel !== 'low') signals.structureFunctionClaim = true;
     if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
-    explanations.push({ features, cues: sentenceCues, modelPoints });
+    explanations.push({ candidate, modelPoints });
     claims.push({
       sentence: sentenceCues.sentence,
       categories,
@@ -348,8 +346,11 @@ export function judgeClaims(
   // The model's factors are explained for the listed claims only: the draft's verdict reads every claim.
   const listed = listedClaims(claims);
   for (const index of listed) {
-    const { features, cues, modelPoints } = explanations[index]!;
-    claims[index]!.factors.unshift(...explain(model, features, cues, context, modelPoints, pointsPerLogOdd));
+    const { candidate, modelPoints } = explanations[index]!;
+    const features = inContext(candidate.features, context);
+    claims[index]!.factors.unshift(
+      ...explain(model, features, candidate.cues, context, modelPoints, pointsPerLogOdd),
+    );
   }
   return { claims, listed: listed.map((index) => claims[index]!), signals };
 }
