@@ -19,6 +19,13 @@ export type ClaimCategory = z.infer<typeof ClaimCategory>;
 export const RiskLevel = z.enum(['low', 'medium', 'high']);
 export type RiskLevel = z.infer<typeof RiskLevel>;
 
+/** How many of the claims stand at each risk level. */
+export function countByLevel(claims: Iterable<{ riskLevel: RiskLevel }>): Record<RiskLevel, number> {
+  const levels = { high: 0, medium: 0, low: 0 };
+  for (const claim of claims) levels[claim.riskLevel]++;
+  return levels;
+}
+
 export const Verdict = z.enum(['pass', 'review']);
 export type Verdict = z.infer<typeof Verdict>;
 

@@ -17,7 +17,7 @@ import { segmentSentences, type Sentence } from './analysis/sentences.js';
 import { findStructure } from './analysis/structure.js';
 import { decideVerdict, disclaimerRequirement } from './analysis/verdict.js';
 import { Vocabulary } from './analysis/vocabulary.js';
-import type { DraftFormat, ModerationResult, RiskLevel } from './contract.js';
+import { countByLevel, type DraftFormat, type ModerationResult } from './contract.js';
 import { lexicons } from './lexicons/index.js';
 import { defaultPolicy, type Policy } from './policy/index.js';
 import { decodeDraft, DEFAULT_MAX_BYTES, detectFormat, readDraft, type TextView } from './read/index.js';
@@ -254,16 +254,10 @@ export function judgeDraft(analysis: DraftAnalysis, model: ClaimModel): Moderati
       characters: input.text.length,
       sentences: analysis.sentences.length,
       claims: claims.length,
-      levels: countLevels(claims),
+      levels: countByLevel(claims),
       ms: Math.round((performance.now() - analysis.started) * 100) / 100,
     },
   };
-}
-
-function countLevels(claims: readonly { riskLevel: RiskLevel }[]): Record<RiskLevel, number> {
-  const levels = { high: 0, medium: 0, low: 0 };
-  for (const claim of claims) levels[claim.riskLevel]++;
-  return levels;
 }
 
 function displayText(text: string): string {

@@ -1,8 +1,15 @@
 // What a publisher should change, and why a draft scored what it did: one source for the pages and the CLI.
 // Pure; it reads a result (possibly cut down by the review API, hence the totals) and never the engine.
-import type { Claim, ClaimCategory, Factor, Genre, ModerationResult } from '../contract.js';
+import {
+  countByLevel,
+  isFlagged,
+  type Claim,
+  type ClaimCategory,
+  type Factor,
+  type Genre,
+  type ModerationResult,
+} from '../contract.js';
 import type { ReportTotals } from './digest.js';
-import { isFlagged } from '../contract.js';
 import type { Titles } from './words.js';
 import { capitalise, isAre, listing, plural, readable, requiredBecause } from './words.js';
 
@@ -56,8 +63,7 @@ export function totalsOf(
   },
 ): ReportTotals {
   // A result lists at most 5,000 claims; its stats count them all (a result stored before has no levels).
-  const claims = result.stats?.levels ? { ...result.stats.levels } : { high: 0, medium: 0, low: 0 };
-  if (!result.stats?.levels) for (const claim of result.claims) claims[claim.riskLevel]++;
+  const claims = result.stats?.levels ? { ...result.stats.levels } : countByLevel(result.claims);
   return {
     claims,
     citations: {
