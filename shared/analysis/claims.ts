@@ -5,13 +5,15 @@ import {
   type Assertion,
   type DraftContext,
   type FeatureVector,
+  contextGroups,
+  draftTerms,
   inContext,
   REGULATORY_CLAIM,
   type SentenceCues,
   sentenceFeatures,
 } from './features.js';
 import { describeFeature } from './explain.js';
-import { contributions, logOdds, probability, type ClaimModel } from './model.js';
+import { contributions, logOdds, probability, type ClaimModel, type ExtraFeatures } from './model.js';
 import type { Sentence } from './sentences.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -120,14 +122,22 @@ export function judgeClaims(
   // thresholds then decide the levels on that scale (a stricter policy asks for higher scores).
   const pointsPerLogOdd = (HIGH_POINTS - MEDIUM_POINTS) / (model.thresholds.high - model.thresholds.medium);
   const toPoints = (logit: number) => MEDIUM_POINTS + (logit - model.thresholds.medium) * pointsPerLogOdd;
+  const terms = draftTerms(context);
 
   for (const candidate of candidates) {
-    const { cues: sentenceCues, citations: sentenceCitations, assertion } = candidate;
-    const features = inContext(candidate.features, context);
-    const modelPoints = toPoints(logOdds(model.claim, features));
+    const { cues: sentenceCues, citations: sentenceCitations, assertion, features } = candidate;
+    const inDraft = contextGroups(features, terms);
+    const modelPoints = toPoints(logOdds(model.claim, features, inDraft));
     // The rules' factors; the model's own are explained only for a claim that is listed (most are not).
     const factors: Factor[] = [];
-    const categories = categoriesOf(model, features, sentenceCues, assertion, modelPoints >= LISTED_FROM);
+    const categories = categoriesOf(
+      model,
+      features,
+      inDraft,
+      sentenceCues,
+      assertion,
+      modelPoints >= LISTED_FROM,
+    );
     const { weights } = policy;
 
     const unsupported = sentenceCitations.filter((citation) => citation.matchedReference === null);
@@ -437,6 +447,7 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 function categoriesOf(
   model: ClaimModel,
   features: ReadonlyMap<string, number>,
+  inDraft: ExtraFeatures,
   cues: SentenceCues,
   assertion: Assertion,
   withModels: boolean,
@@ -474,7 +485,7 @@ function categoriesOf(
   for (const [category, categoryModel] of learned) {
     if (!categoryModel || (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has))) continue;
     if (category === 'disease_claim' && has('authorised')) continue;
-    if (probability(categoryModel, features) >= 0.5) found.add(category);
+    if (probability(categoryModel, features, inDraft) >= 0.5) found.add(category);
   }
   if (assertion !== 'negated' && cues.has('vulnerable') && cues.has('addressing') && found.size > 0)
     found.add('vulnerable_group');

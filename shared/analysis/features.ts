@@ -436,29 +436,54 @@ export function sentenceFeatures(
  */
 export function inContext(features: FeatureVector, context: DraftContext): FeatureVector {
   const f: FeatureVector = new Map(features);
-  const scaled = (names: ContextNames, present: boolean) => {
-    if (!present) return;
-    if (context.promotional !== 0) f.set(names.promotional, context.promotional);
-    if (context.reference !== 0) f.set(names.reference, context.reference);
-    if (context.nonHealth !== 0) f.set(names.nonHealth, context.nonHealth);
-  };
-  scaled(IN_CONTEXT.bias, true);
-  scaled(IN_CONTEXT.hedged, features.has('assertion:hedged'));
-  scaled(IN_CONTEXT.reported, features.has('assertion:reported'));
-  scaled(IN_CONTEXT.disease, features.has('disease') || features.has('symptom'));
-  scaled(IN_CONTEXT.establishment, features.has('establishment') || features.has('studyNoun'));
-  scaled(IN_CONTEXT.number, features.has('percent') || features.has('multiple') || features.has('duration'));
+  for (const group of contextGroups(features, draftTerms(context)))
+    for (const [name, value] of group) f.set(name, value);
   return f;
 }
 
+/** The genre-scaled features of one draft, by signal: the same for each of its sentences. */
+export type DraftTerms = Record<ContextSignal, ReadonlyArray<readonly [string, number]>>;
+
+export function draftTerms(context: DraftContext): DraftTerms {
+  const terms = {} as Record<ContextSignal, Array<readonly [string, number]>>;
+  for (const signal of CONTEXT_SIGNALS) {
+    const names = IN_CONTEXT[signal];
+    terms[signal] = [];
+    if (context.promotional !== 0) terms[signal].push([names.promotional, context.promotional]);
+    if (context.reference !== 0) terms[signal].push([names.reference, context.reference]);
+    if (context.nonHealth !== 0) terms[signal].push([names.nonHealth, context.nonHealth]);
+  }
+  return terms;
+}
+
+/**
+ * The genre-scaled features a sentence adds to its own, in a fixed order: a model reads them after the
+ * sentence's features (the same sums as over `inContext`, without a copy of the features per sentence).
+ */
+export function contextGroups(
+  features: FeatureVector,
+  terms: DraftTerms,
+): Array<ReadonlyArray<readonly [string, number]>> {
+  const groups = [terms.bias];
+  if (features.has('assertion:hedged')) groups.push(terms.hedged);
+  if (features.has('assertion:reported')) groups.push(terms.reported);
+  if (features.has('disease') || features.has('symptom')) groups.push(terms.disease);
+  if (features.has('establishment') || features.has('studyNoun')) groups.push(terms.establishment);
+  if (features.has('percent') || features.has('multiple') || features.has('duration'))
+    groups.push(terms.number);
+  return groups;
+}
+
 type ContextNames = Record<'promotional' | 'reference' | 'nonHealth', string>;
+const CONTEXT_SIGNALS = ['bias', 'hedged', 'reported', 'disease', 'establishment', 'number'] as const;
+type ContextSignal = (typeof CONTEXT_SIGNALS)[number];
 /** The names of the genre-scaled features, built once (a name built per sentence is hashed per lookup). */
 const IN_CONTEXT = Object.fromEntries(
-  ['bias', 'hedged', 'reported', 'disease', 'establishment', 'number'].map((name) => [
+  CONTEXT_SIGNALS.map((name) => [
     name,
     { promotional: `${name}×promotional`, reference: `${name}×reference`, nonHealth: `${name}×nonHealth` },
   ]),
-) as Record<'bias' | 'hedged' | 'reported' | 'disease' | 'establishment' | 'number', ContextNames>;
+) as Record<ContextSignal, ContextNames>;
 
 const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 'interaction'];
 const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];

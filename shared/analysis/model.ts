@@ -48,15 +48,27 @@ function weightsOf(model: LinearModel): ReadonlyMap<string, number> {
   return weights;
 }
 
-export function logOdds(model: LinearModel, features: ReadonlyMap<string, number>): number {
+/** Named values a model reads after the features (the draft's context), group by group. */
+export type ExtraFeatures = ReadonlyArray<ReadonlyArray<readonly [string, number]>>;
+
+export function logOdds(
+  model: LinearModel,
+  features: ReadonlyMap<string, number>,
+  extra: ExtraFeatures = [],
+): number {
   const weights = weightsOf(model);
   let sum = model.intercept;
   for (const [name, value] of features) sum += (weights.get(name) ?? 0) * value;
+  for (const group of extra) for (const [name, value] of group) sum += (weights.get(name) ?? 0) * value;
   return sum;
 }
 
-export function probability(model: LinearModel, features: ReadonlyMap<string, number>): number {
-  const z = logOdds(model, features);
+export function probability(
+  model: LinearModel,
+  features: ReadonlyMap<string, number>,
+  extra: ExtraFeatures = [],
+): number {
+  const z = logOdds(model, features, extra);
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
