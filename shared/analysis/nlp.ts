@@ -23,7 +23,6 @@ function tagger(): Nlp {
   return nlp;
 }
 
-const TWO_CAPITALS = /\p{Lu}\P{Lu}*\p{Lu}/u;
 const TITLE_WORD = /^\p{Lu}(?:[\p{Ll}'’-]|\p{Lu}+$)/u;
 
 /**
@@ -69,7 +68,7 @@ export function tagText(
 
 function isTitleCase(text: string): boolean {
   // Title Case needs two capitals at least; most sentences have one and skip the word walk.
-  if (!TWO_CAPITALS.test(text)) return false;
+  if (!hasTwoCapitals(text)) return false;
   // Words of more than three characters that start with a letter, and how many of them are titled: one walk,
   // and only a word that starts with a capital is cut out of the text to be tested.
   let words = 0;
@@ -96,6 +95,21 @@ function isTitleCase(text: string): boolean {
 }
 
 const LETTER = /^\p{L}/u;
+const CAPITAL = /^\p{Lu}/u;
+
+/** Stops at the second capital: a character walk, where a pattern would try every capital as a start. */
+function hasTwoCapitals(text: string): boolean {
+  let capitals = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const capital =
+      code < 128
+        ? code >= 65 && code <= 90
+        : CAPITAL.test(text.slice(i, code >= 0xd800 && code <= 0xdbff ? i + 2 : i + 1));
+    if (capital && ++capitals === 2) return true;
+  }
+  return false;
+}
 
 /** JavaScript's `\s`, without a regular expression per character. */
 function isSpace(code: number): boolean {

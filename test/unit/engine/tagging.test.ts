@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { tagText } from '../../../shared/analysis/nlp.js';
+
+const tags = (text: string) => tagText(text, 0).map((word) => word.pos);
+
+describe('part-of-speech tagging', () => {
+  it('reads a Title Case headline as the words it would be in lower case, not as proper names', () => {
+    const headline = 'Eases Joint Pain And Stiffness Fast';
+    expect(tags(headline)).not.toContain('PROPN');
+    expect(tags(headline)).toEqual(tags(headline.toLowerCase()));
+    expect(tags('Relieves Oedema quickly')).toEqual(tags('relieves oedema quickly'));
+  });
+
+  it('keeps the offsets and words of the text as written', () => {
+    const words = tagText('Eases Joint Pain', 100);
+    expect(words.map(({ start, end, lower }) => [start, end, lower])).toEqual([
+      [100, 105, 'eases'],
+      [106, 111, 'joint'],
+      [112, 116, 'pain'],
+    ]);
+  });
+
+  it('leaves proper names in an ordinary sentence as they are', () => {
+    expect(tags('Researchers at the Mayo Clinic in Rochester studied zinc and colds.')).toContain('PROPN');
+  });
+});
