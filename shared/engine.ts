@@ -138,7 +138,7 @@ export function analyseText(
     resolveInline(citations, parsed);
     return parsed;
   });
-  const cues = stage('cuesAndTagging', () => findCues(view.text, body, vocabulary));
+  const cues = stage('cuesAndTagging', () => findCues(body, vocabulary));
   const { topics, mainProduct } = stage('topics', () => findTopics(cues, vocabulary));
   const candidates = stage('features', () => candidateSentences(cues, citations, topics, vocabulary));
   const fdaStatement =

@@ -1,6 +1,6 @@
 import type { FoundCitation } from './citations.js';
 import type { PhraseMatch } from './lexicon.js';
-import { tagText, type TaggedWord } from './nlp.js';
+import { tagSentences, type TaggedWord } from './nlp.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf, type Token } from './tokens.js';
 import type { Genre } from './genre.js';
@@ -200,35 +200,21 @@ const OPENING_QUESTION = /^(?:can|could|does|do|is|are|will|should|would|how|wha
 const EXCLAMATION = /!/u;
 
 /** The cues of every sentence; the tagger runs only on sentences with a claim cue. */
-export function findCues(
-  text: string,
-  sentences: readonly Sentence[],
-  vocabulary: Vocabulary,
-): SentenceCues[] {
+export function findCues(sentences: readonly Sentence[], vocabulary: Vocabulary): SentenceCues[] {
   const cues = sentences.map((sentence) => new SentenceCues(sentence, vocabulary));
-  // Candidates next to each other in a block are tagged in one call (fewer, longer calls cost less).
+  // Candidates are tagged MAX_RUN at a time (fewer, longer calls cost less).
   let run: SentenceCues[] = [];
   const tagRun = () => {
-    if (run.length === 0) return;
-    const start = run[0]!.sentence.start;
-    const end = run.at(-1)!.sentence.end;
-    const spans = run.map(({ sentence }) => [sentence.start - start, sentence.end - start] as const);
-    const words = tagText(text.slice(start, end), start, spans);
-    let w = 0;
-    for (const sentenceCues of run) {
-      const own: TaggedWord[] = [];
-      while (w < words.length && words[w]!.start < sentenceCues.sentence.end) own.push(words[w++]!);
-      sentenceCues.setWords(own);
-    }
+    const words = tagSentences(run.map(({ sentence }) => ({ text: sentence.text, start: sentence.start })));
+    run.forEach((sentenceCues, index) => sentenceCues.setWords(words[index]!));
     run = [];
   };
   for (const sentenceCues of cues) {
-    const candidate = isCandidate(sentenceCues);
-    const sameBlock = run.length > 0 && run.at(-1)!.sentence.blockIndex === sentenceCues.sentence.blockIndex;
-    if (!candidate || !sameBlock || run.length >= MAX_RUN) tagRun();
-    if (candidate) run.push(sentenceCues);
+    if (!isCandidate(sentenceCues)) continue;
+    run.push(sentenceCues);
+    if (run.length === MAX_RUN) tagRun();
   }
-  tagRun();
+  if (run.length > 0) tagRun();
   return cues;
 }
 
@@ -249,7 +235,7 @@ const UNITS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
-const mentionsFda = (text: string) => text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
+export const mentionsFda = (text: string) => text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
 
 /** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
 export const REGULATORY_CLAIM =

@@ -25,40 +25,67 @@ function tagger(): Nlp {
 
 const TITLE_WORD = /^\p{Lu}(?:[\p{Ll}'’-]|\p{Lu}+$)/u;
 
+/** A sentence to tag: its text and where it starts in the analysis text. */
+export interface TagPiece {
+  text: string;
+  start: number;
+}
+
 /**
- * Tags a run of text (one sentence, or several in a row: one call to the tagger costs less than several).
- * Title Case and ALL CAPS sentences ("Reduces Cancer Risk") are tagged in lower case, where the tagger reads
- * verbs and nouns rather than a run of proper names; offsets are unchanged. `spans` are the sentences of
- * the run, relative to `text`, for that test.
+ * Between two sentences tagged in one call: a space after a sentence's own full stop, and otherwise (a heading
+ * has none) a full stop on a line of its own, which reads as a sentence end and ends the tagger's negation scope.
  */
-export function tagText(
-  text: string,
-  offset: number,
-  spans: ReadonlyArray<readonly [number, number]> = [[0, text.length]],
-): TaggedWord[] {
+const AFTER_STOP = ' ';
+const AFTER_NO_STOP = '\n.\n';
+const CLOSERS = new Set(['"', "'", '”', '’', ')', ']']);
+const STOPS = new Set(['.', '!', '?']);
+
+/** Ends with a full stop, a question or an exclamation mark, before any closing quotes and brackets. */
+function endsWithStop(text: string): boolean {
+  let end = text.length - 1;
+  while (end >= 0 && CLOSERS.has(text[end]!)) end--;
+  return end >= 0 && STOPS.has(text[end]!);
+}
+
+/**
+ * Tags sentences in one call to the tagger (one call costs less than several), the words of each in its own
+ * list, in analysis offsets. Title Case and ALL CAPS sentences ("Reduces Cancer Risk") are tagged in lower
+ * case, where the tagger reads verbs and nouns rather than a run of proper names.
+ */
+export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
   const engine = tagger();
   const its = engine.its;
-  let input = text;
-  for (const [from, to] of spans) {
-    const sentence = text.slice(from, to);
-    if (isTitleCase(sentence)) input = input.slice(0, from) + lowerSameLength(sentence) + input.slice(to);
+  // Where each piece starts in the tagger's input, and where the input's next piece would start.
+  const starts: number[] = [];
+  let input = '';
+  for (const [index, { text }] of pieces.entries()) {
+    if (index > 0) input += endsWithStop(pieces[index - 1]!.text) ? AFTER_STOP : AFTER_NO_STOP;
+    starts.push(input.length);
+    input += isTitleCase(text) ? lowerSameLength(text) : text;
   }
   const tokens = engine.readDoc(input).tokens();
   const values = tokens.out(its.value) as string[];
   const pos = tokens.out(its.pos) as string[];
   const negated = tokens.out(its.negationFlag) as unknown as boolean[];
-  const words: TaggedWord[] = [];
+  const words: TaggedWord[][] = pieces.map(() => []);
+  // The tagger gives back the words it read, in order: each is found from where the last one ended, and
+  // belongs to the piece it falls in (the separators' own words to none).
+  let piece = 0;
   let at = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
-    // The tagger gives back the words it read, in order: each is found from where the last one ended.
     const found = input.indexOf(value, at);
     if (found < 0) break;
     at = found + value.length;
-    words.push({
-      start: offset + found,
-      end: offset + at,
-      lower: text.slice(found, at).toLowerCase(),
+    while (piece < pieces.length && found >= starts[piece]! + pieces[piece]!.text.length) piece++;
+    if (piece >= pieces.length) break;
+    const pieceStart = starts[piece]!;
+    if (found < pieceStart || at > pieceStart + pieces[piece]!.text.length) continue;
+    const { text, start } = pieces[piece]!;
+    words[piece]!.push({
+      start: start + found - pieceStart,
+      end: start + at - pieceStart,
+      lower: text.slice(found - pieceStart, at - pieceStart).toLowerCase(),
       pos: pos[i]!,
       negated: negated[i] === true,
     });

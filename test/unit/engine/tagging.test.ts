@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tagText } from '../../../shared/analysis/nlp.js';
+import { tagSentences } from '../../../shared/analysis/nlp.js';
+
+const tagText = (text: string, start: number) => tagSentences([{ text, start }])[0]!;
 
 const tags = (text: string) => tagText(text, 0).map((word) => word.pos);
 
@@ -22,5 +24,21 @@ describe('part-of-speech tagging', () => {
 
   it('leaves proper names in an ordinary sentence as they are', () => {
     expect(tags('Researchers at the Mayo Clinic in Rochester studied zinc and colds.')).toContain('PROPN');
+  });
+
+  it('tags several sentences in one call, each with its own words, and no negation reaches the next one', () => {
+    const [heading, sentence] = tagSentences([
+      { text: 'Not a miracle cure', start: 0 },
+      { text: 'Zinc shortens colds.', start: 40 },
+    ]);
+    expect(heading!.map((word) => word.lower)).toEqual(['not', 'a', 'miracle', 'cure']);
+    expect(heading!.at(-1)!.negated).toBe(true);
+    expect(sentence!.map(({ start, lower }) => [start, lower])).toEqual([
+      [40, 'zinc'],
+      [45, 'shortens'],
+      [54, 'colds'],
+      [59, '.'],
+    ]);
+    expect(sentence!.some((word) => word.negated)).toBe(false);
   });
 });
