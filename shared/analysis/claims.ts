@@ -8,6 +8,7 @@ import {
   contextGroups,
   draftTerms,
   inContext,
+  mentionsFda,
   REGULATORY_CLAIM,
   type SentenceCues,
   sentenceFeatures,
@@ -259,8 +260,14 @@ export function judgeClaims(
       factors.push({ code: 'non_health_draft', detail: 'the draft is not about health', weight: cap });
       riskScore += cap;
     }
-    // A health statement no rule or model puts in a category says what something does for the body.
-    if (categories.length === 0 && riskScore >= LISTED_FROM) categories.push('general_health');
+    // A health statement no rule or model puts in a category says what something does for the body; a
+    // sentence without a word of health or of the FDA ("Order three bottles today") says nothing of the kind.
+    if (
+      categories.length === 0 &&
+      riskScore >= LISTED_FROM &&
+      (HEALTH_WORDS.some((name) => features.has(name)) || mentionsFda(text))
+    )
+      categories.push('general_health');
     const own = assertion === 'asserted' || assertion === 'hedged';
     const promoted = context.kind === 'promotional' && own;
     const setScore = (target: number, code: string, detail: string) => {
@@ -391,6 +398,27 @@ const CLAIM_WORDS = [
   'diseasePhrase',
   'clauseActsOnBody',
   'clauseTreatsCondition',
+];
+
+/** Features of a sentence that speaks of health: a condition, a body function, a product, a dose or how often, a study. */
+const HEALTH_WORDS = [
+  ...CLAIM_WORDS,
+  'disease',
+  'symptom',
+  'drug',
+  'medication',
+  'supplement',
+  'pathogen',
+  'outcome',
+  'mechanismTarget',
+  'safety',
+  'harm',
+  'vulnerable',
+  'amount',
+  'frequency',
+  'establishment',
+  'studyNoun',
+  'testimonial',
 ];
 
 /** The features a learned category needs in the sentence. */

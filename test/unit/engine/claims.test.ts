@@ -96,6 +96,13 @@ describe('how a claim is put (its assertion status)', () => {
     expect(claim?.riskLevel ?? 'low').toBe('low');
   });
 
+  it.each(['Order two jars this week and save 15%.', 'Buy three, get one free today!', 'Order now!'])(
+    'a call to buy is no health claim at all: %s',
+    (sentence) => {
+      expect(onShopPage(sentence)).toBeUndefined();
+    },
+  );
+
   it('EU-authorised wording is not a disease claim', () => {
     const claim = onShopPage('Iron contributes to the reduction of tiredness and fatigue.');
     expect(claim?.categories ?? []).not.toContain('disease_claim');
