@@ -58,7 +58,10 @@ export function logOdds(
 ): number {
   const weights = weightsOf(model);
   let sum = model.intercept;
-  for (const [name, value] of features) sum += (weights.get(name) ?? 0) * value;
+  // forEach rather than for-of: a Map's iterator makes an entry array per feature, per sentence and model.
+  features.forEach((value, name) => {
+    sum += (weights.get(name) ?? 0) * value;
+  });
   for (const group of extra) for (const [name, value] of group) sum += (weights.get(name) ?? 0) * value;
   return sum;
 }
