@@ -39,6 +39,8 @@ const WORD_GROUPS: ReadonlyMap<string, number> = new Map(
 );
 
 const SHARE_PRIOR = 2;
+// Past this many distinct health terms a draft counts as having many: no need to spell out the rest.
+const DISTINCT_HEALTH_TERMS_COUNTED = 20;
 
 /** Per-sentence tests, each counted over the draft in one walk and turned into a share of its sentences. */
 const SENTENCE_TESTS: ReadonlyArray<
@@ -123,7 +125,7 @@ export function genreFeatures(
     tokens += s.tokens.length;
     for (const tag of HEALTH_TAGS)
       for (const match of s.all(tag)) {
-        distinct.add(s.phrase(match).toLowerCase());
+        if (distinct.size < DISTINCT_HEALTH_TERMS_COUNTED) distinct.add(s.phrase(match).toLowerCase());
         healthTokens += match.last - match.first + 1;
       }
   }
@@ -136,7 +138,7 @@ export function genreFeatures(
   set('fdaStatement', fdaStatement ? 1 : 0);
   set('labelSections', Math.min(1, labelSections / 3));
   set('authorship', Math.min(1, authorship / 2));
-  set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
+  set('distinctHealthTerms', distinct.size / DISTINCT_HEALTH_TERMS_COUNTED);
   set('healthDensity', tokens === 0 ? 0 : Math.min(1, (10 * healthTokens) / tokens));
   return features;
 }
