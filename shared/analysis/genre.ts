@@ -17,24 +17,35 @@ const HEALTH_TAGS: readonly Tag[] = [
 
 const INSTITUTION =
   /\b(?:National|Institutes?|Department|Centers?|Centre|University|Administration|Agency|Office|Organization|Association|Society|College|NIH|NCCIH|CDC|FDA|WHO|NCI)\b/u;
-const EVIDENCE =
-  /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu;
+const EVIDENCE_WORDS = String.raw`evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?`;
+const EVIDENCE = new RegExp(String.raw`\b(?:${EVIDENCE_WORDS})\b`, 'iu');
+// \b under /iu is slow: every EVIDENCE match contains these words, so a sentence without them can be skipped.
+const EVIDENCE_WORDS_ANYWHERE = new RegExp(EVIDENCE_WORDS, 'iu');
 const NEUTRAL_QUESTION = /^(?:What|How|Is|Are|Can|Does|Do|Who|Should|Why)\b/u;
-const PEOPLE: ReadonlySet<string> = new Set([
-  'people',
-  'adults',
-  'patients',
-  'participants',
-  'children',
-  'women',
-  'men',
-  'older',
-]);
+// One bit per word group, so that one walk over a sentence's words finds every group it uses.
+const FIRST_PERSON = 1;
+const WE_OUR = 2;
+const YOU = 4;
+const PEOPLE = 8;
+const WORD_GROUPS: ReadonlyMap<string, number> = new Map(
+  (
+    [
+      [FIRST_PERSON, ['i', 'my', 'me']],
+      [WE_OUR, ['we', 'our', 'us']],
+      [YOU, ['you', 'your']],
+      [PEOPLE, ['people', 'adults', 'patients', 'participants', 'children', 'women', 'men', 'older']],
+    ] as const
+  ).flatMap(([group, words]) => words.map((word) => [word, group] as const)),
+);
 
 const SHARE_PRIOR = 2;
+// Past this many distinct health terms a draft counts as having many: no need to spell out the rest.
+const DISTINCT_HEALTH_TERMS_COUNTED = 20;
 
 /** Per-sentence tests, each counted over the draft in one walk and turned into a share of its sentences. */
-const SENTENCE_TESTS: ReadonlyArray<readonly [string, (sentence: SentenceCues) => boolean]> = [
+const SENTENCE_TESTS: ReadonlyArray<
+  readonly [string, (sentence: SentenceCues, wordGroups: number) => boolean]
+> = [
   ['health', (s) => hasAny(s, HEALTH_TAGS)],
   ['disease', (s) => hasAny(s, CONDITION_TAGS)],
   ['drug', (s) => s.has('drug') || s.has('medication')],
@@ -49,10 +60,10 @@ const SENTENCE_TESTS: ReadonlyArray<readonly [string, (sentence: SentenceCues) =
   ['harm', (s) => s.has('harm') || s.has('caveat')],
   ['testimonial', (s) => s.has('testimonial')],
   ['imperative', (s) => s.all('imperative').some((match) => match.first === 0)],
-  ['firstPerson', (s) => hasWord(s, FIRST_PERSON)],
-  ['weOur', (s) => hasWord(s, WE_OUR)],
-  ['you', (s) => hasWord(s, YOU)],
-  ['people', (s) => hasWord(s, PEOPLE)],
+  ['firstPerson', (_, wordGroups) => (wordGroups & FIRST_PERSON) !== 0],
+  ['weOur', (_, wordGroups) => (wordGroups & WE_OUR) !== 0],
+  ['you', (_, wordGroups) => (wordGroups & YOU) !== 0],
+  ['people', (_, wordGroups) => (wordGroups & PEOPLE) !== 0],
   ['exclamation', (s) => s.sentence.text.includes('!')],
   ['heading', (s) => s.sentence.blockKind === 'heading'],
   ['listItem', (s) => s.sentence.blockKind === 'listItem'],
@@ -61,15 +72,13 @@ const SENTENCE_TESTS: ReadonlyArray<readonly [string, (sentence: SentenceCues) =
   ['hedgedClaims', (s) => claimShaped(s) && s.has('hedge')],
   ['fragments', (s) => FRAGMENT_TAGS.some((tag) => s.all(tag).some((match) => match.first === 0))],
   ['institution', (s) => INSTITUTION.test(s.sentence.text)],
-  ['evidence', (s) => EVIDENCE.test(s.sentence.text)],
+  ['evidence', (s) => EVIDENCE_WORDS_ANYWHERE.test(s.sentence.text) && EVIDENCE.test(s.sentence.text)],
   ['evidenceLimits', (s) => s.has('evidenceLimit')],
   ['neutralQuestions', (s) => s.sentence.text.endsWith('?') && NEUTRAL_QUESTION.test(s.sentence.text)],
   ['otherTopics', (s) => s.has('otherTopic')],
 ];
 
 const hasAny = (sentence: SentenceCues, tags: readonly Tag[]) => tags.some((tag) => sentence.has(tag));
-const hasWord = (sentence: SentenceCues, words: ReadonlySet<string>) =>
-  sentence.tokens.some((token) => words.has(token.norm));
 const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
 const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
 const CLAIM_SUBJECT_TAGS: readonly Tag[] = [
@@ -106,15 +115,17 @@ export function genreFeatures(
   let healthTokens = 0;
   const distinct = new Set<string>();
   for (const s of cues) {
+    let wordGroups = 0;
+    for (const token of s.tokens) wordGroups |= WORD_GROUPS.get(token.norm) ?? 0;
     SENTENCE_TESTS.forEach(([, test], index) => {
-      if (test(s)) counts[index]!++;
+      if (test(s, wordGroups)) counts[index]!++;
     });
     if (s.has('labelSection')) labelSections++;
     if (s.has('authorship')) authorship++;
     tokens += s.tokens.length;
     for (const tag of HEALTH_TAGS)
       for (const match of s.all(tag)) {
-        distinct.add(s.phrase(match).toLowerCase());
+        if (distinct.size < DISTINCT_HEALTH_TERMS_COUNTED) distinct.add(s.phrase(match).toLowerCase());
         healthTokens += match.last - match.first + 1;
       }
   }
@@ -127,16 +138,13 @@ export function genreFeatures(
   set('fdaStatement', fdaStatement ? 1 : 0);
   set('labelSections', Math.min(1, labelSections / 3));
   set('authorship', Math.min(1, authorship / 2));
-  set('distinctHealthTerms', Math.min(distinct.size, 20) / 20);
+  set('distinctHealthTerms', distinct.size / DISTINCT_HEALTH_TERMS_COUNTED);
   set('healthDensity', tokens === 0 ? 0 : Math.min(1, (10 * healthTokens) / tokens));
   return features;
 }
 
 const TITLE_CASE = /^(?:\p{Lu}[\p{L}'’-]*\s+){2,}\p{Lu}/u;
 const FRAGMENT_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb'];
-const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'my', 'me']);
-const WE_OUR: ReadonlySet<string> = new Set(['we', 'our', 'us']);
-const YOU: ReadonlySet<string> = new Set(['you', 'your']);
 
 const GENRE_FEATURE_TEXT: Record<string, string> = {
   health: 'sentences about health',
