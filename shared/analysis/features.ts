@@ -64,7 +64,7 @@ export class SentenceCues {
   }
 
   all(tag: Tag): readonly PhraseMatch<Tag>[] {
-    return this.byTag.get(tag) ?? [];
+    return this.byTag.get(tag) ?? NO_MATCHES;
   }
 
   has(tag: Tag): boolean {
@@ -144,6 +144,17 @@ export class SentenceCues {
   }
 }
 
+/** Feature names built once: a name built per sentence is hashed again at every lookup. */
+const ASSERTION_FEATURES: Record<Assertion, string> = {
+  asserted: 'assertion:asserted',
+  negated: 'assertion:negated',
+  hedged: 'assertion:hedged',
+  question: 'assertion:question',
+  reported: 'assertion:reported',
+  hypothetical: 'assertion:hypothetical',
+};
+/** One empty list for every tag a sentence lacks (most tags, most sentences), rather than one per question. */
+const NO_MATCHES: readonly PhraseMatch<Tag>[] = [];
 /** Shorter words that end like a disease name mostly are not one ("gnosis"). */
 const MIN_SUFFIX_WORD = 7;
 const FRIENDLY: ReadonlySet<string> = new Set([
@@ -235,7 +246,8 @@ const UNITS: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
-export const mentionsFda = (text: string) => text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
+export const mentionsFda = (text: string) =>
+  text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
 
 /** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
 export const REGULATORY_CLAIM =
@@ -399,7 +411,7 @@ export function sentenceFeatures(
   set('productIsDrugClass', clauses.productIsDrugClass);
 
   const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted);
-  set(`assertion:${assertion}`);
+  set(ASSERTION_FEATURES[assertion]);
   // A sentence that claims nothing: no claim verb or noun, no proof, safety or dosage words.
   set(
     'noClaimWords',
@@ -475,6 +487,17 @@ const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 
 const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
 const BODY_TAGS: readonly Tag[] = ['outcome', 'mechanismTarget'];
 const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
+/** The cues each clause is read for, in the order they are noted. */
+const CLAUSE_TAGS: readonly Tag[] = [
+  ...PREDICATE_TAGS,
+  'cureVerb',
+  'cureNoun',
+  'diseasePhrase',
+  ...CONDITION_TAGS,
+  ...BODY_TAGS,
+  'drug',
+  ...PRODUCT_TAGS,
+];
 const CLAUSE_LINKS: ReadonlySet<string> = new Set([
   'but',
   'while',
@@ -530,25 +553,13 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
     return clause;
   };
   const byClause = new Map<number, { tag: Tag; first: number; negated: boolean }[]>();
-  const note = (tags: readonly Tag[]) => {
-    for (const tag of tags)
-      for (const match of cues.all(tag)) {
-        const clause = clauseOf(match.first);
-        const list = byClause.get(clause) ?? [];
-        list.push({ tag, first: match.first, negated: cues.negated(match) });
-        byClause.set(clause, list);
-      }
-  };
-  note([
-    ...PREDICATE_TAGS,
-    'cureVerb',
-    'cureNoun',
-    'diseasePhrase',
-    ...CONDITION_TAGS,
-    ...BODY_TAGS,
-    'drug',
-    ...PRODUCT_TAGS,
-  ]);
+  for (const tag of CLAUSE_TAGS)
+    for (const match of cues.all(tag)) {
+      const clause = clauseOf(match.first);
+      const list = byClause.get(clause) ?? [];
+      list.push({ tag, first: match.first, negated: cues.negated(match) });
+      byClause.set(clause, list);
+    }
   const firstVerb = words.find((word) => word.pos === 'VERB' || word.pos === 'AUX');
   for (const matches of byClause.values()) {
     const predicates = matches.filter(
