@@ -147,8 +147,10 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
     const text = sentence.text;
     const found = new SpanSet<Omit<FoundCitation, 'id' | 'matchedReference'>>();
     const add: AddCitation = (citation) => {
+      // Most spans of a draft padded with marks overlap one taken: test before building the citation.
+      if (!found.fits(citation)) return;
       const cited = text.slice(citation.start - sentence.start, citation.end - sentence.start);
-      found.add({ ...citation, text: cited, sentenceIndex: sentence.index });
+      found.push({ ...citation, text: cited, sentenceIndex: sentence.index });
     };
     // Each pass finds citations left to right; a later pass never takes a span an earlier one took.
     if (STUDY_IN_CUE.test(text) && STUDY_IN_SCREEN.test(text)) findSourceCitations(sentence, add);
@@ -339,12 +341,17 @@ class SpanSet<T extends { start: number; end: number }> {
   private pending: T[] = [];
   private cursor = 0;
 
-  add(item: T): void {
+  /** Whether a span overlaps none taken (spans come left to right within a pass). */
+  fits(span: { start: number; end: number }): boolean {
     const last = this.pending.at(-1);
-    if (last && item.start < last.end) return;
-    while (this.cursor < this.accepted.length && this.accepted[this.cursor]!.end <= item.start) this.cursor++;
+    if (last && span.start < last.end) return false;
+    while (this.cursor < this.accepted.length && this.accepted[this.cursor]!.end <= span.start) this.cursor++;
     const next = this.accepted[this.cursor];
-    if (next && next.start < item.end) return;
+    return !(next && next.start < span.end);
+  }
+
+  /** Adds an item that fits. */
+  push(item: T): void {
     this.pending.push(item);
   }
 
