@@ -77,17 +77,33 @@ const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
   /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)(?:,?\s+(?:[\p{Ll}]+ly\s+)?(?:published|appearing))?\s+in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in|(?:source|sources|adapted\s+from|courtesy\s+of):)\s+(?:the\s+|an?\s+)?/giu;
 const STUDY_IN_CUE = /\bin\s|according\s+to|:\s/i;
+
+/**
+ * A quick test that a text holding a match of `pattern` passes: the pattern without g, and without its \b
+ * assertions, which V8 checks slowly at every position under the i and u flags. None of the patterns
+ * screened has a \b inside a class (a backspace).
+ */
+function screenFor(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source.replaceAll('\\b', ''), pattern.flags.replace('g', ''));
+}
+
+const STUDY_IN_SCREEN = screenFor(STUDY_IN);
 /** An organisation that reports something: "The World Health Organization advises", "the CDC estimates". */
 const ORGANISATION_VERB =
   /\b(?:estimates?|estimated|recommends?|recommended|advises?|advised|reports?|reported|says|said|states?|stated|lists?|listed|warns?|warned|suggests?|suggested|notes?|noted|finds|found|concludes?|concluded|explains?|explained|confirms?|confirmed|published)\b/u;
+const ORGANISATION_VERBS = new RegExp(ORGANISATION_VERB.source, 'gu');
 const ORGANISATION_HEAD =
   /^(?:Centers?|Centres?|Institutes?|Organi[sz]ations?|Clinic|Association|Society|Foundation|University|College|Administration|Agency|Department|Council|Academy|Hospital|School|Service|Commission|Committee|Authority|Ministry|Journal|Review|Lancet|Agency|Bureau|Board)$/u;
 const ACRONYM = /^[A-Z]{2,6}$/u;
 // Every superscript digit is in the BMP: no `u` flag, which would make every scan slower.
 const SUPERSCRIPT = /[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+/g;
+const SUPERSCRIPT_SCREEN = screenFor(SUPERSCRIPT);
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-/** Digits glued to the end of a word or sentence ("body.1", "weeks2"): a citation mark if the draft numbers them in turn. */
-const GLUED_DIGITS = /(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,.;:)]|$)/gu;
+/**
+ * Digits glued to the end of a word or sentence ("body.1", "weeks2"): a citation mark if the draft numbers
+ * them in turn. The leading (?=\d) tries the lookbehind at digits only.
+ */
+const GLUED_DIGITS = /(?=\d)(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,.;:)]|$)/gu;
 /**
  * A particular study told by its description: "In one study", "A long-term study of 150 men", "2004 Study
  * Shows". A "review" counts when it reviews something ("a 2020 review of five studies"), not a product review.
@@ -95,6 +111,7 @@ const GLUED_DIGITS = /(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,.;:)]|
 const STUDY_MENTION =
   /(?:\b(?:[Ii]n|[Bb]ased\s+on|[Ff]rom)\s+(?:(?:19|20)\d{2},?\s+)?)?(?:\b(?:19|20)\d{2}\s+|\[?\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Tt]en|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of|a\s+handful\s+of|[Mm]ore\s+than\s+\d+|[Oo]ver\s+\d+|\d+)\]?\s+)(?:[\p{L}-]+\s+){0,3}?(?:[Ss]tudy|[Ss]tudies|[Tt]rial|[Tt]rials|[Rr]eview(?=\s+(?:of|published|found|showed|concluded))|[Ss]urvey|[Mm]eta-analysis|[Ee]xperiment)\b/gu;
 const STUDY_WORD = /\b(?:stud(?:y|ies)|trials?|review|survey|meta-analysis|experiment)\b/iu;
+const STUDY_WORD_SCREEN = screenFor(STUDY_WORD);
 /** A clause shorter than this ("In one study,") is the study's name only with the clause it opens. */
 const SHORT_CLAUSE = 30;
 const MAX_DESCRIPTION = 200;
@@ -130,11 +147,13 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
     const text = sentence.text;
     const found = new SpanSet<Omit<FoundCitation, 'id' | 'matchedReference'>>();
     const add: AddCitation = (citation) => {
+      // Most spans of a draft padded with marks overlap one taken: test before building the citation.
+      if (!found.fits(citation)) return;
       const cited = text.slice(citation.start - sentence.start, citation.end - sentence.start);
-      found.add({ ...citation, text: cited, sentenceIndex: sentence.index });
+      found.push({ ...citation, text: cited, sentenceIndex: sentence.index });
     };
     // Each pass finds citations left to right; a later pass never takes a span an earlier one took.
-    if (STUDY_IN_CUE.test(text)) findSourceCitations(sentence, add);
+    if (STUDY_IN_CUE.test(text) && STUDY_IN_SCREEN.test(text)) findSourceCitations(sentence, add);
     found.endPass();
     if (text.includes('(')) findParentheticalCitations(sentence, add, () => found.endPass());
     found.endPass();
@@ -165,7 +184,8 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
       }
       found.endPass();
     }
-    if (!hasReferenceList && STUDY_WORD.test(text)) findStudyMentions(sentence, add);
+    if (!hasReferenceList && STUDY_WORD_SCREEN.test(text) && STUDY_WORD.test(text))
+      findStudyMentions(sentence, add);
     for (const citation of found.items()) {
       citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
       if (citations.length > MAX_CITATIONS) break;
@@ -202,11 +222,12 @@ function superscriptMarks(sentences: readonly Sentence[]): Map<number, CitationS
   };
   for (const sentence of sentences) {
     const text = sentence.text;
-    for (const match of text.matchAll(SUPERSCRIPT)) {
-      if (match.index === 0) continue;
-      const value = Number([...match[0]].map((digit) => SUPERSCRIPT_DIGITS.indexOf(digit)).join(''));
-      push(sentence, match.index, match[0].length, value);
-    }
+    if (SUPERSCRIPT_SCREEN.test(text))
+      for (const match of text.matchAll(SUPERSCRIPT)) {
+        if (match.index === 0) continue;
+        const value = Number([...match[0]].map((digit) => SUPERSCRIPT_DIGITS.indexOf(digit)).join(''));
+        push(sentence, match.index, match[0].length, value);
+      }
     if (/\d/u.test(text))
       for (const match of text.matchAll(GLUED_DIGITS))
         glued.push({ sentence, at: match.index, length: match[0].length, value: Number(match[1]) });
@@ -250,8 +271,7 @@ function skipSpaces(text: string, at: number): number {
 /** "The World Health Organization advises", "the CDC estimates", "Memorial Sloan Kettering Cancer Center, a ..., lists". */
 function findOrganisationCitations(sentence: Sentence, add: AddCitation): void {
   const text = sentence.text;
-  const verbs = new RegExp(ORGANISATION_VERB.source, 'gu');
-  for (const verb of text.matchAll(verbs)) {
+  for (const verb of text.matchAll(ORGANISATION_VERBS)) {
     // An appositive between the name and its verb: ", a leading research institute,".
     let nameEnd = verb.index;
     const before = text.slice(Math.max(0, nameEnd - 90), nameEnd);
@@ -321,12 +341,17 @@ class SpanSet<T extends { start: number; end: number }> {
   private pending: T[] = [];
   private cursor = 0;
 
-  add(item: T): void {
+  /** Whether a span overlaps none taken (spans come left to right within a pass). */
+  fits(span: { start: number; end: number }): boolean {
     const last = this.pending.at(-1);
-    if (last && item.start < last.end) return;
-    while (this.cursor < this.accepted.length && this.accepted[this.cursor]!.end <= item.start) this.cursor++;
+    if (last && span.start < last.end) return false;
+    while (this.cursor < this.accepted.length && this.accepted[this.cursor]!.end <= span.start) this.cursor++;
     const next = this.accepted[this.cursor];
-    if (next && next.start < item.end) return;
+    return !(next && next.start < span.end);
+  }
+
+  /** Adds an item that fits. */
+  push(item: T): void {
     this.pending.push(item);
   }
 

@@ -87,10 +87,19 @@ export function findDisclaimers(
   return compiledAll.map((disclaimer, index) => {
     const { definition } = disclaimer;
     let best: Candidate | undefined;
+    let previousFirst: Sentence | undefined;
+    let previousLast: Sentence | undefined;
     for (const sentence of cued[index]!) {
+      // Only a window with more parts replaces the best, and none has more than all of them.
+      if (best && best.found.length === disclaimer.parts.length) break;
       if (!disclaimer.anchors.test(sentence.text)) continue;
       const first = sentences[Math.max(0, sentence.index - definition.window.before)]!;
       const last = sentences[Math.min(sentences.length - 1, sentence.index + definition.window.after)]!;
+      // Windows cut short by the draft's ends can repeat (a draft shorter than the window has one): the same
+      // window finds the same parts, which cannot replace the best.
+      if (first === previousFirst && last === previousLast) continue;
+      previousFirst = first;
+      previousLast = last;
       const candidate = evaluate(disclaimer, text, first.start, last.end);
       const attempt =
         definition.attemptParts.length === 0 ||
