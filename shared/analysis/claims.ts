@@ -511,7 +511,9 @@ function categoriesOf(
     ? (Object.entries(model.categories) as Array<[ClaimCategory, ClaimModel['categories'][ClaimCategory]]>)
     : [];
   for (const [category, categoryModel] of learned) {
-    if (!categoryModel || (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has))) continue;
+    // A category the rules found already needs no model to find it again.
+    if (!categoryModel || found.has(category)) continue;
+    if (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has)) continue;
     if (category === 'disease_claim' && has('authorised')) continue;
     if (probability(categoryModel, features, inDraft) >= 0.5) found.add(category);
   }
