@@ -471,6 +471,21 @@ function explain(
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+type CategoryModels = ReadonlyArray<readonly [ClaimCategory, ClaimModel['categories'][ClaimCategory]]>;
+const categoryModels = new WeakMap<ClaimModel, CategoryModels>();
+
+/** A model's category models as a list, made once per model rather than once per claim. */
+function categoryModelsOf(model: ClaimModel): CategoryModels {
+  let list = categoryModels.get(model);
+  if (!list) {
+    list = Object.entries(model.categories) as Array<
+      [ClaimCategory, ClaimModel['categories'][ClaimCategory]]
+    >;
+    categoryModels.set(model, list);
+  }
+  return list;
+}
+
 /** Learned categories above even odds, and the categories the rules recognise for certain. */
 function categoriesOf(
   model: ClaimModel,
@@ -507,9 +522,7 @@ function categoriesOf(
   }
   // And what the category models (labelled on the corpus) find likely; a disease or drug claim needs a
   // condition or a drug in the sentence, which the models alone cannot vouch for.
-  const learned = withModels
-    ? (Object.entries(model.categories) as Array<[ClaimCategory, ClaimModel['categories'][ClaimCategory]]>)
-    : [];
+  const learned = withModels ? categoryModelsOf(model) : [];
   for (const [category, categoryModel] of learned) {
     // A category the rules found already needs no model to find it again.
     if (!categoryModel || found.has(category)) continue;
