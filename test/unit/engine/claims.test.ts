@@ -21,6 +21,8 @@ describe('claims on a sales page', () => {
     ['Our zinc lozenges shorten colds by 40%.', 'quantitative_efficacy', 'medium'],
     ['Clinically proven: our magnesium supports deep sleep.', 'establishment_claim', 'medium'],
     ['Our ashwagandha gummies are completely safe with no side effects.', 'safety_absolute', 'medium'],
+    ['Our elderberry syrup is non-toxic and does not cause any side effects.', 'safety_absolute', 'medium'],
+    ['Calm your nerves without any negative side effects.', 'safety_absolute', 'medium'],
     ['Give your child two DHA gummies for better focus.', 'vulnerable_group', 'medium'],
     ['Magnesium regulates GABA and lowers cortisol, easing anxiety.', 'mechanism', 'medium'],
   ])('%s -> %s, at least %s', (sentence, category, level) => {
