@@ -1,3 +1,4 @@
+import { screenFor } from './patterns.js';
 import type { Sentence } from './sentences.js';
 
 /** An in-text citation, in analysis offsets. */
@@ -77,15 +78,6 @@ const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
   /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)(?:,?\s+(?:[\p{Ll}]+ly\s+)?(?:published|appearing))?\s+in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in|(?:source|sources|adapted\s+from|courtesy\s+of):)\s+(?:the\s+|an?\s+)?/giu;
 const STUDY_IN_CUE = /\bin\s|according\s+to|:\s/i;
-
-/**
- * A quick test that a text holding a match of `pattern` passes: the pattern without g, and without its \b
- * assertions, which V8 checks slowly at every position under the i and u flags. None of the patterns
- * screened has a \b inside a class (a backspace).
- */
-function screenFor(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source.replaceAll('\\b', ''), pattern.flags.replace('g', ''));
-}
 
 const STUDY_IN_SCREEN = screenFor(STUDY_IN);
 /** An organisation that reports something: "The World Health Organization advises", "the CDC estimates". */

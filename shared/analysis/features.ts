@@ -1,9 +1,11 @@
 import type { FoundCitation } from './citations.js';
 import type { PhraseMatch } from './lexicon.js';
+import { screenFor } from './patterns.js';
 import { tagSentences, type TaggedWord } from './nlp.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf, type Token } from './tokens.js';
 import type { Genre } from './genre.js';
+import type { ExtraFeatures } from './model.js';
 import type { Tag, Vocabulary } from './vocabulary.js';
 
 /** How a sentence puts what it says (one of them, the strongest that applies). */
@@ -206,8 +208,7 @@ const AMOUNT =
   /(?<![\p{L}\p{N}.])(?:\d{1,6}(?:[.,]\d+)?|(?:one|two|three|four|five|half\s+a|a)\s)\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
 const FREQUENCY =
   /\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|twice|times\s+a\s+(?:day|week)|at\s+bedtime|before\s+bed|with\s+meals?)\b/iu;
-/** A part of every FREQUENCY phrase, found without word boundaries (which make a case-blind pattern slow). */
-const FREQUENCY_PART = /dai|day|twice|wee|bed|meal/iu;
+const FREQUENCY_SCREEN = screenFor(FREQUENCY);
 const QUESTION_END = /\?["”’)]*$/u;
 const OPENING_QUESTION = /^(?:can|could|does|do|is|are|will|should|would|how|what|why|which)\b/iu;
 const EXCLAMATION = /!/u;
@@ -349,7 +350,7 @@ export function sentenceFeatures(
   );
   const amount = (hasDigit || cues.tokens.some((token) => UNITS.has(token.norm))) && AMOUNT.test(text);
   set('amount', amount);
-  set('frequency', FREQUENCY_PART.test(text) && FREQUENCY.test(text));
+  set('frequency', FREQUENCY_SCREEN.test(text) && FREQUENCY.test(text));
   const citing = citations.length > 0;
   set('citation', citing);
   set('regulatoryClaim', mentionsFda(text) && REGULATORY_CLAIM.test(text));
@@ -442,7 +443,7 @@ export function inContext(features: FeatureVector, context: DraftContext): Featu
 }
 
 /** The genre-scaled features of one draft, by signal: the same for each of its sentences. */
-export type DraftTerms = Record<ContextSignal, ReadonlyArray<readonly [string, number]>>;
+export type DraftTerms = Record<ContextSignal, ExtraFeatures[number]>;
 
 export function draftTerms(context: DraftContext): DraftTerms {
   const terms = {} as Record<ContextSignal, Array<readonly [string, number]>>;
@@ -460,10 +461,7 @@ export function draftTerms(context: DraftContext): DraftTerms {
  * The genre-scaled features a sentence adds to its own, in a fixed order: a model reads them after the
  * sentence's features (the same sums as over `inContext`, without a copy of the features per sentence).
  */
-export function contextGroups(
-  features: FeatureVector,
-  terms: DraftTerms,
-): Array<ReadonlyArray<readonly [string, number]>> {
+export function contextGroups(features: FeatureVector, terms: DraftTerms): Array<ExtraFeatures[number]> {
   const groups = [terms.bias];
   if (features.has('assertion:hedged')) groups.push(terms.hedged);
   if (features.has('assertion:reported')) groups.push(terms.reported);

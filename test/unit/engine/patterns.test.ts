@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { screenFor } from '../../../shared/analysis/patterns.js';
+
+describe('a pattern screen', () => {
+  const pattern = /\b(?:daily|twice|times\s+a\s+day)\b/giu;
+  const screen = screenFor(pattern);
+
+  it('passes every text the pattern matches, in any case', () => {
+    for (const text of ['Take it DAILY.', 'twice, with food', 'three Times a  day'])
+      expect([text, new RegExp(pattern.source, 'iu').test(text), screen.test(text)]).toEqual([
+        text,
+        true,
+        true,
+      ]);
+  });
+
+  it('skips a text without the words, and may pass one the full pattern then rejects', () => {
+    expect(screen.test('once a week')).toBe(false);
+    expect(screen.test('dailyness')).toBe(true);
+    expect(/\b(?:daily)\b/iu.test('dailyness')).toBe(false);
+  });
+
+  it('is not global, so one test does not move the next one on', () => {
+    expect(screen.flags).not.toContain('g');
+    expect([screen.test('daily'), screen.test('daily')]).toEqual([true, true]);
+  });
+});
