@@ -1,4 +1,5 @@
 import type { DisclaimerDefinition } from '../policy/index.js';
+import { screenFor } from './patterns.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf } from './tokens.js';
 
@@ -13,16 +14,22 @@ export interface FoundDisclaimer {
   end?: number;
 }
 
+/** A policy pattern and its quick screen: a window the screen refuses cannot match. */
+interface Screened {
+  pattern: RegExp;
+  screen: RegExp;
+}
+
 interface CompiledPart {
   id: string;
-  patterns: RegExp[];
-  alteredBy: Array<{ pattern: RegExp; detail: string }>;
+  patterns: Screened[];
+  alteredBy: Array<Screened & { detail: string }>;
 }
 
 interface CompiledDisclaimer {
   definition: DisclaimerDefinition;
   /** All anchors in one pattern. */
-  anchors: RegExp;
+  anchors: Screened;
   cues: ReadonlySet<string>;
   parts: CompiledPart[];
 }
@@ -34,13 +41,13 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
   if (!result) {
     result = {
       definition,
-      anchors: new RegExp(definition.anchors.map((source) => `(?:${source})`).join('|'), 'iu'),
+      anchors: screened(definition.anchors.map((source) => `(?:${source})`).join('|'), 'iu'),
       cues: new Set(definition.cues),
       parts: definition.parts.map((part) => ({
         id: part.id,
-        patterns: part.patterns.map((source) => new RegExp(source, 'giu')),
+        patterns: part.patterns.map((source) => screened(source, 'giu')),
         alteredBy: part.alteredBy.map((alteration) => ({
-          pattern: new RegExp(alteration.pattern, 'iu'),
+          ...screened(alteration.pattern, 'iu'),
           detail: alteration.detail,
         })),
       })),
@@ -49,6 +56,13 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
   }
   return result;
 }
+
+function screened(source: string, flags: string): Screened {
+  const pattern = new RegExp(source, flags);
+  return { pattern, screen: screenFor(pattern) };
+}
+
+const passes = ({ pattern, screen }: Screened, text: string) => screen.test(text) && pattern.test(text);
 
 interface Candidate {
   found: string[];
@@ -92,7 +106,7 @@ export function findDisclaimers(
     for (const sentence of cued[index]!) {
       // Only a window with more parts replaces the best, and none has more than all of them.
       if (best && best.found.length === disclaimer.parts.length) break;
-      if (!disclaimer.anchors.test(sentence.text)) continue;
+      if (!passes(disclaimer.anchors, sentence.text)) continue;
       const first = sentences[Math.max(0, sentence.index - definition.window.before)]!;
       const last = sentences[Math.min(sentences.length - 1, sentence.index + definition.window.after)]!;
       // Windows cut short by the draft's ends can repeat (a draft shorter than the window has one): the same
@@ -126,7 +140,8 @@ function evaluate(disclaimer: CompiledDisclaimer, text: string, from: number, to
   const candidate: Candidate = { found: [], missing: [], altered: [], notes: [], start: to, end: from };
   for (const part of disclaimer.parts) {
     let matched = false;
-    for (const pattern of part.patterns) {
+    for (const { pattern, screen } of part.patterns) {
+      if (!screen.test(window)) continue;
       pattern.lastIndex = 0;
       const match = pattern.exec(window);
       if (match) {
@@ -141,7 +156,7 @@ function evaluate(disclaimer: CompiledDisclaimer, text: string, from: number, to
       continue;
     }
     candidate.missing.push(part.id);
-    const alteration = part.alteredBy.find(({ pattern }) => pattern.test(window));
+    const alteration = part.alteredBy.find((alteredBy) => passes(alteredBy, window));
     if (alteration) {
       candidate.altered.push(part.id);
       candidate.notes.push(alteration.detail);

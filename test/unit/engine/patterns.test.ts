@@ -24,4 +24,15 @@ describe('a pattern screen', () => {
     expect(screen.flags).not.toContain('g');
     expect([screen.test('daily'), screen.test('daily')]).toEqual([true, true]);
   });
+
+  it('passes what a pattern with a negative lookaround matches, where a \\b taken out of it would refuse', () => {
+    const guarded = /(?<!\bmay\s)\bis\s+not\s+meant(?![(\w])/iu;
+    const guardedScreen = screenFor(guarded);
+    // "dismay" does not end in the word "may", so the full pattern matches after it.
+    expect([
+      guarded.test('to their dismay is not meant'),
+      guardedScreen.test('to their dismay is not meant'),
+    ]).toEqual([true, true]);
+    expect(guardedScreen.test('it is not said')).toBe(false);
+  });
 });
