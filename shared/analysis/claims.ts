@@ -7,7 +7,6 @@ import {
   type FeatureVector,
   contextGroups,
   draftTerms,
-  inContext,
   mentionsFda,
   REGULATORY_CLAIM,
   type SentenceCues,
@@ -110,7 +109,7 @@ export function judgeClaims(
   mainProduct: string | undefined,
 ): { claims: AnalysedClaim[]; listed: AnalysedClaim[]; signals: ClaimSignals } {
   const claims: AnalysedClaim[] = [];
-  // What explaining a claim needs; its features in context are made again for the few that are listed, rather
+  // What explaining a claim needs; its genre-scaled features are found again for the few that are listed, rather
   // than kept for every claim (a 5 MB draft makes 300,000).
   const explanations: Array<{ candidate: CandidateSentence; modelPoints: number }> = [];
   const signals: ClaimSignals = {
@@ -364,9 +363,9 @@ export function judgeClaims(
   const listed = listedClaims(claims);
   for (const index of listed) {
     const { candidate, modelPoints } = explanations[index]!;
-    const features = inContext(candidate.features, context);
+    const inDraft = contextGroups(candidate.features, terms);
     claims[index]!.factors.unshift(
-      ...explain(model, features, candidate.cues, context, modelPoints, pointsPerLogOdd),
+      ...explain(model, candidate.features, inDraft, candidate.cues, context, modelPoints, pointsPerLogOdd),
     );
   }
   return { claims, listed: listed.map((index) => claims[index]!), signals };
@@ -448,12 +447,13 @@ const clampScore = (score: number) => Math.max(0, Math.min(100, Math.round(score
 function explain(
   model: ClaimModel,
   features: ReadonlyMap<string, number>,
+  inDraft: ExtraFeatures,
   cues: SentenceCues,
   context: DraftContext,
   modelPoints: number,
   pointsPerLogOdd: number,
 ): Factor[] {
-  const parts = contributions(model.claim, features);
+  const parts = contributions(model.claim, features, inDraft);
   const shown = parts.slice(0, SHOWN_FACTORS).filter((part) => Math.abs(part.value * pointsPerLogOdd) >= 1);
   const factors: Factor[] = shown.map((part) => ({
     code: part.name,

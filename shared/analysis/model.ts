@@ -75,16 +75,20 @@ export function probability(
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-/** Each feature's share of the log-odds, largest first. */
+/** Each feature's share of the log-odds (the extra features' too), largest first. */
 export function contributions(
   model: LinearModel,
   features: ReadonlyMap<string, number>,
+  extra: ExtraFeatures = [],
 ): Array<{ name: string; value: number }> {
+  const weights = weightsOf(model);
   const parts: Array<{ name: string; value: number }> = [];
-  for (const [name, value] of features) {
-    const weight = weightsOf(model).get(name);
+  const add = (value: number, name: string) => {
+    const weight = weights.get(name);
     if (weight !== undefined && weight !== 0) parts.push({ name, value: weight * value });
-  }
+  };
+  features.forEach(add);
+  for (const group of extra) for (const [name, value] of group) add(value, name);
   return parts.sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.name.localeCompare(b.name));
 }
 
