@@ -18,9 +18,12 @@ export class SentenceCues {
   readonly tokens: Token[];
   private readonly byTag = new Map<Tag, PhraseMatch<Tag>[]>();
   /** Part-of-speech tags; only sentences with a claim cue are tagged. */
-  words: TaggedWord[] = [];
-  /** For each token, the index of the tagged word it starts in (-1 before tagging): built once, read often. */
-  private wordAt: Int32Array = new Int32Array(0);
+  words: readonly TaggedWord[] = NOT_TAGGED;
+  /**
+   * For each token, the index of the tagged word it starts in (-1 for none): built once, read often. A plain
+   * array, as a typed array per sentence costs a buffer of its own.
+   */
+  private wordAt: readonly number[] = NOT_TAGGED;
 
   constructor(
     readonly sentence: Sentence,
@@ -43,14 +46,15 @@ export class SentenceCues {
   }
 
   /** Takes the tagger's words and aligns them with the tokens (both in text order: one walk). */
-  setWords(words: TaggedWord[]): void {
+  setWords(words: readonly TaggedWord[]): void {
     this.words = words;
-    this.wordAt = new Int32Array(this.tokens.length).fill(-1);
+    const wordAt = new Array<number>(this.tokens.length).fill(-1);
     let w = 0;
     this.tokens.forEach((token, index) => {
       while (w < words.length && words[w]!.end <= token.start) w++;
-      if (w < words.length && words[w]!.start <= token.start) this.wordAt[index] = w;
+      if (w < words.length && words[w]!.start <= token.start) wordAt[index] = w;
     });
+    this.wordAt = wordAt;
   }
 
   /** The tagged word a token starts in. */
@@ -155,6 +159,8 @@ const ASSERTION_FEATURES: Record<Assertion, string> = {
   reported: 'assertion:reported',
   hypothetical: 'assertion:hypothetical',
 };
+/** The words of every sentence not tagged (without a claim cue): one empty list for all of them. */
+const NOT_TAGGED: readonly never[] = [];
 /** One empty list for every tag a sentence lacks (most tags, most sentences), rather than one per question. */
 const NO_MATCHES: readonly PhraseMatch<Tag>[] = [];
 /** Shorter words that end like a disease name mostly are not one ("gnosis"). */
