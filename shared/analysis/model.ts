@@ -57,13 +57,21 @@ export function logOdds(
   extra: ExtraFeatures = [],
 ): number {
   const weights = weightsOf(model);
-  let sum = model.intercept;
-  // forEach rather than for-of: a Map's iterator makes an entry array per feature, per sentence and model.
-  features.forEach((value, name) => {
-    sum += (weights.get(name) ?? 0) * value;
-  });
-  for (const group of extra) for (const [name, value] of group) sum += (weights.get(name) ?? 0) * value;
-  return sum;
+  // A plain function over an accumulator object rather than a closure: a closure's running sum is a captured
+  // double, boxed anew at every feature.
+  const accumulator: Accumulator = { sum: model.intercept, weights };
+  features.forEach(addWeighted, accumulator);
+  for (const group of extra) for (const [name, value] of group) addWeighted.call(accumulator, value, name);
+  return accumulator.sum;
+}
+
+interface Accumulator {
+  sum: number;
+  weights: ReadonlyMap<string, number>;
+}
+
+function addWeighted(this: Accumulator, value: number, name: string): void {
+  this.sum += (this.weights.get(name) ?? 0) * value;
 }
 
 export function probability(
