@@ -489,21 +489,39 @@ const IN_CONTEXT = Object.fromEntries(
   ]),
 ) as Record<ContextSignal, ContextNames>;
 
-const PREDICATE_TAGS: readonly Tag[] = ['treatVerb', 'effect', 'mechanismVerb', 'interaction'];
-const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
-const BODY_TAGS: readonly Tag[] = ['outcome', 'mechanismTarget'];
-const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
-/** The cues each clause is read for, in the order they are noted. */
-const CLAUSE_TAGS: readonly Tag[] = [
-  ...PREDICATE_TAGS,
+/** Claim verbs and words of cure: what a clause claims. */
+const PREDICATE_TAGS: readonly Tag[] = [
+  'treatVerb',
+  'effect',
+  'mechanismVerb',
+  'interaction',
   'cureVerb',
   'cureNoun',
   'diseasePhrase',
-  ...CONDITION_TAGS,
-  ...BODY_TAGS,
-  'drug',
-  ...PRODUCT_TAGS,
 ];
+const CONDITION_TAGS: readonly Tag[] = ['disease', 'symptom', 'pathogen'];
+const PRODUCT_TAGS: readonly Tag[] = ['supplement', 'product', 'productForm'];
+/** Kinds of cue a clause holds, one bit each. */
+const CONDITION = 1;
+const BODY = 2;
+const DRUG = 4;
+const PRODUCT = 8;
+const PREDICATE = 16;
+const CURE = 32;
+/** The cues each clause is read for, besides its predicates, and their kinds. */
+const CLAUSE_KINDS: ReadonlyArray<readonly [readonly Tag[], number]> = [
+  [CONDITION_TAGS, CONDITION],
+  [['outcome', 'mechanismTarget'], BODY],
+  [['drug'], DRUG],
+  [PRODUCT_TAGS, PRODUCT],
+];
+
+interface ClauseCues {
+  kinds: number;
+  /** Token index of the clause's first unnegated claim verb or cure word. */
+  firstPredicate: number;
+  firstProduct: number;
+}
 const CLAUSE_LINKS: ReadonlySet<string> = new Set([
   'but',
   'while',
@@ -558,47 +576,51 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
     while (clause < breaks.length && breaks[clause]! < start) clause++;
     return clause;
   };
-  const byClause = new Map<number, { tag: Tag; first: number; negated: boolean }[]>();
-  for (const tag of CLAUSE_TAGS)
+  // What each clause holds, by kind of cue; a claim verb or cure word counts only where no negation governs it.
+  const clauses: Array<ClauseCues | undefined> = [];
+  const clauseAt = (tokenIndex: number) =>
+    (clauses[clauseOf(tokenIndex)] ??= { kinds: 0, firstPredicate: Infinity, firstProduct: Infinity });
+  for (const [tags, kind] of CLAUSE_KINDS)
+    for (const tag of tags)
+      for (const match of cues.all(tag)) {
+        const clause = clauseAt(match.first);
+        clause.kinds |= kind;
+        if (kind === PRODUCT) clause.firstProduct = Math.min(clause.firstProduct, match.first);
+      }
+  // Where each unnegated verb of cure stands, and its clause.
+  const cures: Array<{ first: number; clause: ClauseCues }> = [];
+  for (const tag of PREDICATE_TAGS)
     for (const match of cues.all(tag)) {
-      const clause = clauseOf(match.first);
-      const list = byClause.get(clause) ?? [];
-      list.push({ tag, first: match.first, negated: cues.negated(match) });
-      byClause.set(clause, list);
+      if (cues.negated(match)) continue;
+      const clause = clauseAt(match.first);
+      clause.kinds |= PREDICATE;
+      clause.firstPredicate = Math.min(clause.firstPredicate, match.first);
+      if (tag === 'cureVerb') {
+        clause.kinds |= CURE;
+        cures.push({ first: match.first, clause });
+      }
     }
+  // The first word of the draft's own product name ("FlexiJoint"), which acts when it comes before a claim verb.
+  const topicAt = cues.tokens.findIndex((token) => topics.has(token.norm));
+  const firstTopic = topicAt < 0 ? Infinity : topicAt;
   const firstVerb = words.find((word) => word.pos === 'VERB' || word.pos === 'AUX');
-  for (const matches of byClause.values()) {
-    const predicates = matches.filter(
-      (match) =>
-        !match.negated &&
-        (PREDICATE_TAGS.includes(match.tag) ||
-          match.tag === 'cureVerb' ||
-          match.tag === 'cureNoun' ||
-          match.tag === 'diseasePhrase'),
-    );
-    if (predicates.length === 0) continue;
-    const has = (tags: readonly Tag[]) => matches.some((match) => tags.includes(match.tag));
-    facts.treatsCondition ||= has(CONDITION_TAGS);
-    facts.curesCondition ||= has(CONDITION_TAGS) && predicates.some((match) => match.tag === 'cureVerb');
-    // The product acts when it (or the draft's own product name, "FlexiJoint") comes before a verb of cure.
-    const cures = predicates.filter((match) => match.tag === 'cureVerb');
-    facts.productCures ||= cures.some(
-      (cure) =>
-        matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < cure.first) ||
-        cues.tokens.some(
-          (token, index) =>
-            index < cure.first &&
-            (topics.has(token.norm) || (cure.first - index <= 2 && PRODUCT_PRONOUNS.has(token.norm))),
-        ),
-    );
-    facts.actsOnBody ||= has(BODY_TAGS);
-    facts.actsWithDrug ||= has(['drug']);
-    const firstPredicate = predicates.reduce((first, match) => Math.min(first, match.first), Infinity);
-    // The product acts when it (or the draft's own product name, "FlexiJoint") comes before the claim verb.
-    facts.productActs ||=
-      matches.some((match) => PRODUCT_TAGS.includes(match.tag) && match.first < firstPredicate) ||
-      cues.tokens.some((token, index) => index < firstPredicate && topics.has(token.norm));
+  for (const clause of clauses) {
+    if (clause === undefined || (clause.kinds & PREDICATE) === 0) continue;
+    const has = (kind: number) => (clause.kinds & kind) !== 0;
+    facts.treatsCondition ||= has(CONDITION);
+    facts.curesCondition ||= has(CONDITION) && has(CURE);
+    facts.actsOnBody ||= has(BODY);
+    facts.actsWithDrug ||= has(DRUG);
+    // The product acts when it, or its name, comes before the claim verb.
+    facts.productActs ||= Math.min(clause.firstProduct, firstTopic) < clause.firstPredicate;
   }
+  // The product cures when it, its name, or "it" just before comes before a verb of cure.
+  facts.productCures = cures.some(
+    ({ first, clause }) =>
+      Math.min(clause.firstProduct, firstTopic) < first ||
+      PRODUCT_PRONOUNS.has(cues.tokens[first - 1]?.norm ?? '') ||
+      (first >= 2 && PRODUCT_PRONOUNS.has(cues.tokens[first - 2]!.norm)),
+  );
   // A word that is both a treatment noun and a drug class ("antiviral") names what the product is.
   facts.productIsDrugClass = cues
     .all('cureNoun')
