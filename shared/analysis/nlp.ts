@@ -57,11 +57,15 @@ export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
   const its = engine.its;
   // Where each piece starts in the tagger's input, and where the input's next piece would start.
   const starts: number[] = [];
+  // Pieces given to the tagger in lower case: their words' lower case is cut from their own text.
+  const lowered: boolean[] = [];
   let input = '';
   for (const [index, { text }] of pieces.entries()) {
     if (index > 0) input += endsWithStop(pieces[index - 1]!.text) ? AFTER_STOP : AFTER_NO_STOP;
     starts.push(input.length);
-    input += isTitleCase(text) ? lowerSameLength(text) : text;
+    const lower = isTitleCase(text) ? lowerSameLength(text) : text;
+    lowered.push(lower !== text);
+    input += lower;
   }
   const tokens = engine.readDoc(input).tokens();
   const values = tokens.out(its.value) as string[];
@@ -85,7 +89,10 @@ export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
     words[piece]!.push({
       start: start + found - pieceStart,
       end: start + at - pieceStart,
-      lower: text.slice(found - pieceStart, at - pieceStart).toLowerCase(),
+      // The tagger's word is the text as given (lower case comes back as is, without a copy).
+      lower: lowered[piece]
+        ? text.slice(found - pieceStart, at - pieceStart).toLowerCase()
+        : value.toLowerCase(),
       pos: pos[i]!,
       negated: negated[i] === true,
     });
