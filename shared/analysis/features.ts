@@ -210,6 +210,9 @@ const MULTIPLE =
   /\b\d+(?:\.\d+)?\s?(?:x\b|-?fold\b|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|ten\s+times)\s+(?:as|more|better|faster)\b/iu;
 const DURATION =
   /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/iu;
+const BY_AMOUNT_SCREEN = screenFor(BY_AMOUNT);
+const MULTIPLE_SCREEN = screenFor(MULTIPLE);
+const DURATION_SCREEN = screenFor(DURATION);
 const AMOUNT =
   /(?<![\p{L}\p{N}.])(?:\d{1,6}(?:[.,]\d+)?|(?:one|two|three|four|five|half\s+a|a)\s)\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
 const FREQUENCY =
@@ -346,13 +349,20 @@ export function sentenceFeatures(
   set('authorised', cues.has('authorised'));
   const hasDigit = DIGIT.test(text);
   // A price cut ("save 20%", "20% off") is not an effect.
-  set('percent', hasDigit && (PERCENT.test(text) || BY_AMOUNT.test(text)) && !DISCOUNT.test(text));
-  set('multiple', hasDigit && MULTIPLE.test(text));
+  set(
+    'percent',
+    hasDigit &&
+      (PERCENT.test(text) || (BY_AMOUNT_SCREEN.test(text) && BY_AMOUNT.test(text))) &&
+      !DISCOUNT.test(text),
+  );
+  set('multiple', hasDigit && MULTIPLE_SCREEN.test(text) && MULTIPLE.test(text));
   // The figure patterns need a number, in digits or words: most sentences have none and skip them.
   const counted = hasDigit || cues.tokens.some((token) => NUMBER_WORDS.has(token.norm));
   set(
     'duration',
-    (counted || text.includes('overnight') || text.includes('within days')) && DURATION.test(text),
+    (counted || text.includes('overnight') || text.includes('within days')) &&
+      DURATION_SCREEN.test(text) &&
+      DURATION.test(text),
   );
   const amount = (hasDigit || cues.tokens.some((token) => UNITS.has(token.norm))) && AMOUNT.test(text);
   set('amount', amount);
