@@ -526,12 +526,14 @@ const CLAUSE_KINDS: ReadonlyArray<readonly [readonly Tag[], number]> = [
   [PRODUCT_TAGS, PRODUCT],
 ];
 
+/** What one clause holds. */
 interface ClauseCues {
   kinds: number;
   /** Token index of the clause's first unnegated claim verb or cure word. */
   firstPredicate: number;
   firstProduct: number;
 }
+
 const CLAUSE_LINKS: ReadonlySet<string> = new Set([
   'but',
   'while',
@@ -597,7 +599,8 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
         clause.kinds |= kind;
         if (kind === PRODUCT) clause.firstProduct = Math.min(clause.firstProduct, match.first);
       }
-  // Where each unnegated verb of cure stands, and its clause.
+  // Each unnegated claim verb or cure word marks its clause; verbs of cure are kept, with their clause, for the
+  // test of who cures.
   const cures: Array<{ first: number; clause: ClauseCues }> = [];
   for (const tag of PREDICATE_TAGS)
     for (const match of cues.all(tag)) {
@@ -610,7 +613,7 @@ function clauseFacts(cues: SentenceCues, topics: ReadonlySet<string>): ClauseFac
         cures.push({ first: match.first, clause });
       }
     }
-  // The first word of the draft's own product name ("FlexiJoint"), which acts when it comes before a claim verb.
+  // The first word naming the draft's own product ("FlexiJoint"), which acts when it comes before a claim verb.
   const topicAt = cues.tokens.findIndex((token) => topics.has(token.norm));
   const firstTopic = topicAt < 0 ? Infinity : topicAt;
   const firstVerb = words.find((word) => word.pos === 'VERB' || word.pos === 'AUX');

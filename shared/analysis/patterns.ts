@@ -18,24 +18,30 @@ function withoutNegativeLookarounds(source: string): string {
   while (i < source.length) {
     const opener = source.startsWith('(?!', i) ? 3 : source.startsWith('(?<!', i) ? 4 : 0;
     if (opener === 0) {
-      // An escape is copied whole, so an escaped parenthesis opens nothing.
-      const length = source[i] === '\\' ? 2 : 1;
-      kept += source.slice(i, i + length);
-      i += length;
+      const end = unitEnd(source, i);
+      kept += source.slice(i, end);
+      i = end;
       continue;
     }
     let depth = 1;
-    let inClass = false;
     i += opener;
     while (i < source.length && depth > 0) {
-      const char = source[i];
-      if (char === '\\') i++;
-      else if (inClass) inClass = char !== ']';
-      else if (char === '[') inClass = true;
-      else if (char === '(') depth++;
-      else if (char === ')') depth--;
-      i++;
+      if (source[i] === '(') depth++;
+      else if (source[i] === ')') depth--;
+      i = unitEnd(source, i);
     }
   }
   return kept;
+}
+
+/**
+ * Where the unit of a pattern's source at `i` ends: an escape, a whole character class, or one character (so an
+ * escaped or classed parenthesis opens and closes nothing).
+ */
+function unitEnd(source: string, i: number): number {
+  if (source[i] === '\\') return i + 2;
+  if (source[i] !== '[') return i + 1;
+  let j = i + 1;
+  while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+  return j + 1;
 }
