@@ -1,4 +1,4 @@
-import { screenFor } from './patterns.js';
+import { screenedTest, screenFor } from './patterns.js';
 import type { Sentence } from './sentences.js';
 
 /** An in-text citation, in analysis offsets. */
@@ -77,8 +77,6 @@ const YEAR = /\b(?:19|20)\d{2}\b/;
 const DOI = /\b10\.\d{4,9}\/[^\s"<>)\]]+[^\s"<>)\].,;]/i;
 const STUDY_IN =
   /\b(?:study|studies|trial|trials|review|meta-analysis|analysis|research|paper|report|survey|article|experiment|(?:researchers|scientists|authors|investigators)(?:\s+(?:writing|publishing|reporting))?)(?:,?\s+(?:[\p{Ll}]+ly\s+)?(?:published|appearing))?\s+in\s+(?:the\s+)?|\b(?:according\s+to|published\s+in|(?:source|sources|adapted\s+from|courtesy\s+of):)\s+(?:the\s+|an?\s+)?/giu;
-const STUDY_IN_CUE = /\bin\s|according\s+to|:\s/i;
-
 const STUDY_IN_SCREEN = screenFor(STUDY_IN);
 /** An organisation that reports something: "The World Health Organization advises", "the CDC estimates". */
 const ORGANISATION_VERB =
@@ -102,8 +100,7 @@ const GLUED_DIGITS = /(?=\d)(?<=\p{Ll}{3}|\p{Ll}[.,;:)”"’])(\d{1,2})(?=[\s*,
  */
 const STUDY_MENTION =
   /(?:\b(?:[Ii]n|[Bb]ased\s+on|[Ff]rom)\s+(?:(?:19|20)\d{2},?\s+)?)?(?:\b(?:19|20)\d{2}\s+|\[?\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Tt]en|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of|a\s+handful\s+of|[Mm]ore\s+than\s+\d+|[Oo]ver\s+\d+|\d+)\]?\s+)(?:[\p{L}-]+\s+){0,3}?(?:[Ss]tudy|[Ss]tudies|[Tt]rial|[Tt]rials|[Rr]eview(?=\s+(?:of|published|found|showed|concluded))|[Ss]urvey|[Mm]eta-analysis|[Ee]xperiment)\b/gu;
-const STUDY_WORD = /\b(?:stud(?:y|ies)|trials?|review|survey|meta-analysis|experiment)\b/iu;
-const STUDY_WORD_SCREEN = screenFor(STUDY_WORD);
+const namesAStudy = screenedTest(/\b(?:stud(?:y|ies)|trials?|review|survey|meta-analysis|experiment)\b/iu);
 /** A clause shorter than this ("In one study,") is the study's name only with the clause it opens. */
 const SHORT_CLAUSE = 30;
 const MAX_DESCRIPTION = 200;
@@ -145,7 +142,7 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
       found.push({ ...citation, text: cited, sentenceIndex: sentence.index });
     };
     // Each pass finds citations left to right; a later pass never takes a span an earlier one took.
-    if (STUDY_IN_CUE.test(text) && STUDY_IN_SCREEN.test(text)) findSourceCitations(sentence, add);
+    if (STUDY_IN_SCREEN.test(text)) findSourceCitations(sentence, add);
     found.endPass();
     if (text.includes('(')) findParentheticalCitations(sentence, add, () => found.endPass());
     found.endPass();
@@ -176,8 +173,7 @@ export function findCitations(sentences: readonly Sentence[], hasReferenceList: 
       }
       found.endPass();
     }
-    if (!hasReferenceList && STUDY_WORD_SCREEN.test(text) && STUDY_WORD.test(text))
-      findStudyMentions(sentence, add);
+    if (!hasReferenceList && namesAStudy(text)) findStudyMentions(sentence, add);
     for (const citation of found.items()) {
       citations.push({ ...citation, id: `cite-${citations.length + 1}`, matchedReference: null });
       if (citations.length > MAX_CITATIONS) break;

@@ -1,5 +1,5 @@
 import type { DisclaimerDefinition } from '../policy/index.js';
-import { screenFor } from './patterns.js';
+import { screenedTest, screenFor } from './patterns.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf } from './tokens.js';
 
@@ -14,7 +14,7 @@ export interface FoundDisclaimer {
   end?: number;
 }
 
-/** A policy pattern and its quick screen: a window the screen refuses cannot match. */
+/** A part's pattern, searched for where it matches, and its quick screen: a window the screen refuses holds none. */
 interface Screened {
   pattern: RegExp;
   screen: RegExp;
@@ -23,13 +23,13 @@ interface Screened {
 interface CompiledPart {
   id: string;
   patterns: Screened[];
-  alteredBy: Array<Screened & { detail: string }>;
+  alteredBy: Array<{ holds: (text: string) => boolean; detail: string }>;
 }
 
 interface CompiledDisclaimer {
   definition: DisclaimerDefinition;
-  /** All anchors in one pattern. */
-  anchors: Screened;
+  /** Whether a sentence holds one of the anchors (all of them in one pattern). */
+  anchors: (text: string) => boolean;
   cues: ReadonlySet<string>;
   parts: CompiledPart[];
 }
@@ -41,13 +41,16 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
   if (!result) {
     result = {
       definition,
-      anchors: screened(definition.anchors.map((source) => `(?:${source})`).join('|'), 'iu'),
+      anchors: screenedTest(new RegExp(definition.anchors.map((source) => `(?:${source})`).join('|'), 'iu')),
       cues: new Set(definition.cues),
       parts: definition.parts.map((part) => ({
         id: part.id,
-        patterns: part.patterns.map((source) => screened(source, 'giu')),
+        patterns: part.patterns.map((source) => {
+          const pattern = new RegExp(source, 'giu');
+          return { pattern, screen: screenFor(pattern) };
+        }),
         alteredBy: part.alteredBy.map((alteration) => ({
-          ...screened(alteration.pattern, 'iu'),
+          holds: screenedTest(new RegExp(alteration.pattern, 'iu')),
           detail: alteration.detail,
         })),
       })),
@@ -56,13 +59,6 @@ function compile(definition: DisclaimerDefinition): CompiledDisclaimer {
   }
   return result;
 }
-
-function screened(source: string, flags: string): Screened {
-  const pattern = new RegExp(source, flags);
-  return { pattern, screen: screenFor(pattern) };
-}
-
-const passes = ({ pattern, screen }: Screened, text: string) => screen.test(text) && pattern.test(text);
 
 interface Candidate {
   found: string[];
@@ -106,7 +102,7 @@ export function findDisclaimers(
     for (const sentence of cued[index]!) {
       // Only a window with more parts replaces the best, and none has more than all of them.
       if (best && best.found.length === disclaimer.parts.length) break;
-      if (!passes(disclaimer.anchors, sentence.text)) continue;
+      if (!disclaimer.anchors(sentence.text)) continue;
       const first = sentences[Math.max(0, sentence.index - definition.window.before)]!;
       const last = sentences[Math.min(sentences.length - 1, sentence.index + definition.window.after)]!;
       // Windows cut short by the draft's ends can repeat (a draft shorter than the window has one): the same
@@ -156,7 +152,7 @@ function evaluate(disclaimer: CompiledDisclaimer, text: string, from: number, to
       continue;
     }
     candidate.missing.push(part.id);
-    const alteration = part.alteredBy.find((alteredBy) => passes(alteredBy, window));
+    const alteration = part.alteredBy.find(({ holds }) => holds(window));
     if (alteration) {
       candidate.altered.push(part.id);
       candidate.notes.push(alteration.detail);

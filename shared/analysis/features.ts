@@ -1,6 +1,6 @@
 import type { FoundCitation } from './citations.js';
 import type { PhraseMatch } from './lexicon.js';
-import { screenFor } from './patterns.js';
+import { screenedTest } from './patterns.js';
 import { tagSentences, type TaggedWord } from './nlp.js';
 import type { Sentence } from './sentences.js';
 import { tokensOf, type Token } from './tokens.js';
@@ -204,20 +204,20 @@ const DIGIT = /\d/u;
 const PERCENT = /\d\s?(?:%|percent\b|per\s?cent\b)/iu;
 const DISCOUNT = /\b(?:save|discount|coupon)\b|%\s*off\b/iu;
 /** A change by an amount: "lowered blood pressure by 10 points", "lost 12 pounds". */
-const BY_AMOUNT =
-  /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/iu;
-const MULTIPLE =
-  /\b\d+(?:\.\d+)?\s?(?:x\b|-?fold\b|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|ten\s+times)\s+(?:as|more|better|faster)\b/iu;
-const DURATION =
-  /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/iu;
-const BY_AMOUNT_SCREEN = screenFor(BY_AMOUNT);
-const MULTIPLE_SCREEN = screenFor(MULTIPLE);
-const DURATION_SCREEN = screenFor(DURATION);
+const saysByAmount = screenedTest(
+  /\bby\s+(?:an\s+average\s+of\s+|about\s+|around\s+|nearly\s+|almost\s+|up\s+to\s+|over\s+|more\s+than\s+)?\d{1,6}(?:[.,]\d+)?\s?(?:points?|mmhg|kg|kilos?|pounds?|lbs?|cm|inches|hours?|minutes?|mg\/dl)\b/iu,
+);
+const saysMultiple = screenedTest(
+  /\b\d+(?:\.\d+)?\s?(?:x\b|-?fold\b|times\s+(?:more|less|higher|lower|better|faster|greater|as)\b)|\b(?:twice|three\s+times|four\s+times|ten\s+times)\s+(?:as|more|better|faster)\b/iu,
+);
+const saysDuration = screenedTest(
+  /\b(?:in|within|after|over|for)\s+(?:just\s+|only\s+|as\s+little\s+as\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve)\s+(?:days?|weeks?|months?|hours?|minutes?)\b|\bwithin\s+days\b|\bovernight\b/iu,
+);
 const AMOUNT =
   /(?<![\p{L}\p{N}.])(?:\d{1,6}(?:[.,]\d+)?|(?:one|two|three|four|five|half\s+a|a)\s)\s?(?:mg|milligrams?|mcg|µg|μg|micrograms?|g|grams?|iu|ml|capsules?|tablets?|drops|softgels?|gumm(?:y|ies)|scoops?|sprays?|servings?|teaspoons?|tablespoons?|cups?)(?![\p{L}])/iu;
-const FREQUENCY =
-  /\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|twice|times\s+a\s+(?:day|week)|at\s+bedtime|before\s+bed|with\s+meals?)\b/iu;
-const FREQUENCY_SCREEN = screenFor(FREQUENCY);
+const saysFrequency = screenedTest(
+  /\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|twice|times\s+a\s+(?:day|week)|at\s+bedtime|before\s+bed|with\s+meals?)\b/iu,
+);
 const QUESTION_END = /\?["”’)]*$/u;
 const OPENING_QUESTION = /^(?:can|could|does|do|is|are|will|should|would|how|what|why|which)\b/iu;
 const EXCLAMATION = /!/u;
@@ -349,24 +349,17 @@ export function sentenceFeatures(
   set('authorised', cues.has('authorised'));
   const hasDigit = DIGIT.test(text);
   // A price cut ("save 20%", "20% off") is not an effect.
-  set(
-    'percent',
-    hasDigit &&
-      (PERCENT.test(text) || (BY_AMOUNT_SCREEN.test(text) && BY_AMOUNT.test(text))) &&
-      !DISCOUNT.test(text),
-  );
-  set('multiple', hasDigit && MULTIPLE_SCREEN.test(text) && MULTIPLE.test(text));
+  set('percent', hasDigit && (PERCENT.test(text) || saysByAmount(text)) && !DISCOUNT.test(text));
+  set('multiple', hasDigit && saysMultiple(text));
   // The figure patterns need a number, in digits or words: most sentences have none and skip them.
   const counted = hasDigit || cues.tokens.some((token) => NUMBER_WORDS.has(token.norm));
   set(
     'duration',
-    (counted || text.includes('overnight') || text.includes('within days')) &&
-      DURATION_SCREEN.test(text) &&
-      DURATION.test(text),
+    (counted || text.includes('overnight') || text.includes('within days')) && saysDuration(text),
   );
   const amount = (hasDigit || cues.tokens.some((token) => UNITS.has(token.norm))) && AMOUNT.test(text);
   set('amount', amount);
-  set('frequency', FREQUENCY_SCREEN.test(text) && FREQUENCY.test(text));
+  set('frequency', saysFrequency(text));
   const citing = citations.length > 0;
   set('citation', citing);
   set('regulatoryClaim', mentionsFda(text) && REGULATORY_CLAIM.test(text));

@@ -1,6 +1,6 @@
 import type { SentenceCues } from './features.js';
 import { contributions, probability, type ClaimModel } from './model.js';
-import { screenFor } from './patterns.js';
+import { screenedTest } from './patterns.js';
 import type { Tag, Vocabulary } from './vocabulary.js';
 
 /** Who is speaking: the draft's genre decides how hedges and "studies found" are judged. */
@@ -18,9 +18,9 @@ const HEALTH_TAGS: readonly Tag[] = [
 
 const INSTITUTION =
   /\b(?:National|Institutes?|Department|Centers?|Centre|University|Administration|Agency|Office|Organization|Association|Society|College|NIH|NCCIH|CDC|FDA|WHO|NCI)\b/u;
-const EVIDENCE =
-  /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu;
-const EVIDENCE_SCREEN = screenFor(EVIDENCE);
+const talksOfEvidence = screenedTest(
+  /\b(?:evidence|research(?:ers)?|studies|trials?|not\s+(?:enough|clear|known)|unclear|mixed|limited|more\s+research|is\s+needed|scientists?)\b/iu,
+);
 const NEUTRAL_QUESTION = /^(?:What|How|Is|Are|Can|Does|Do|Who|Should|Why)\b/u;
 // One bit per word group, so that one walk over a sentence's words finds every group it uses.
 const FIRST_PERSON = 1;
@@ -72,7 +72,7 @@ const SENTENCE_TESTS: ReadonlyArray<
   ['hedgedClaims', (s) => claimShaped(s) && s.has('hedge')],
   ['fragments', (s) => FRAGMENT_TAGS.some((tag) => s.all(tag).some((match) => match.first === 0))],
   ['institution', (s) => INSTITUTION.test(s.sentence.text)],
-  ['evidence', (s) => EVIDENCE_SCREEN.test(s.sentence.text) && EVIDENCE.test(s.sentence.text)],
+  ['evidence', (s) => talksOfEvidence(s.sentence.text)],
   ['evidenceLimits', (s) => s.has('evidenceLimit')],
   ['neutralQuestions', (s) => s.sentence.text.endsWith('?') && NEUTRAL_QUESTION.test(s.sentence.text)],
   ['otherTopics', (s) => s.has('otherTopic')],

@@ -11,6 +11,17 @@ export function screenFor(pattern: RegExp): RegExp {
   );
 }
 
+/**
+ * Whether a text holds a match of `pattern`, its screen tried first: for the patterns run on most sentences,
+ * which rarely match.
+ */
+export function screenedTest(pattern: RegExp): (text: string) => boolean {
+  const screen = screenFor(pattern);
+  // Without g, so that one test does not move the next one on.
+  const whole = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+  return (text) => screen.test(text) && whole.test(text);
+}
+
 /** The source without its `(?!...)` and `(?<!...)` groups: what is left matches wherever the whole did. */
 function withoutNegativeLookarounds(source: string): string {
   let kept = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenFor } from '../../../shared/analysis/patterns.js';
+import { screenedTest, screenFor } from '../../../shared/analysis/patterns.js';
 
 describe('a pattern screen', () => {
   const pattern = /\b(?:daily|twice|times\s+a\s+day)\b/giu;
@@ -34,5 +34,15 @@ describe('a pattern screen', () => {
       guardedScreen.test('to their dismay is not meant'),
     ]).toEqual([true, true]);
     expect(guardedScreen.test('it is not said')).toBe(false);
+  });
+
+  it('as a screened test, answers as the whole pattern does, again and again for a global one', () => {
+    const saysDaily = screenedTest(pattern);
+    expect(['Take it daily.', 'Take it daily.', 'dailyness', 'once a week'].map(saysDaily)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
