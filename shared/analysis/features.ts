@@ -33,6 +33,8 @@ export class SentenceCues {
     for (const match of vocabulary.lexicon.match(this.tokens)) {
       // "Good bacteria", "healthy gut flora": microbes a product is said to feed are not a disease.
       if (match.tag === 'pathogen' && FRIENDLY.has(this.tokens[match.first - 1]?.norm ?? '')) continue;
+      // "The National Cancer Institute", "the Arthritis Foundation": a body's name, not a condition spoken of.
+      if (CONDITION_TAGS.includes(match.tag) && this.inOrganisationName(match)) continue;
       this.add(match);
     }
     // A word shaped like a disease name ("-itis", "-osis") is one, listed or not: new names work as listed ones.
@@ -41,8 +43,29 @@ export class SentenceCues {
       if (token.norm.length < MIN_SUFFIX_WORD) return;
       if (!vocabulary.diseaseSuffixes.some((suffix) => token.norm.endsWith(suffix))) return;
       if (diseases.some((match) => match.first <= index && match.last >= index)) return;
+      if (this.inOrganisationName({ first: index, last: index })) return;
       this.add({ tag: 'disease', phrase: token.norm, first: index, last: index });
     });
+  }
+
+  /**
+   * Whether a match stands in an organisation's capitalised name: its words and the words after it capitalised,
+   * up to a word that heads such names ("Cancer Institute", "Crohn's and Colitis Foundation").
+   */
+  private inOrganisationName(match: { first: number; last: number }): boolean {
+    for (let index = match.first; index <= match.last; index++) if (!this.capitalised(index)) return false;
+    const end = Math.min(this.tokens.length - 1, match.last + ORGANISATION_NAME_REACH);
+    for (let index = match.last + 1; index <= end; index++) {
+      const { norm } = this.tokens[index]!;
+      if (ORGANISATION_HEADS.has(norm)) return this.capitalised(index);
+      if (!this.capitalised(index) && !NAME_JOINERS.has(norm)) return false;
+    }
+    return false;
+  }
+
+  private capitalised(tokenIndex: number): boolean {
+    const code = this.sentence.text.charCodeAt(this.tokens[tokenIndex]!.start - this.sentence.start);
+    return code >= 65 && code <= 90;
   }
 
   /** Takes the tagger's words and aligns them with the tokens (both in text order: one walk). */
@@ -173,6 +196,27 @@ const FRIENDLY: ReadonlySet<string> = new Set([
   'gut',
   'probiotic',
 ]);
+/** Words that end an organisation's name; a condition named before them is part of the name. */
+const ORGANISATION_HEADS: ReadonlySet<string> = new Set([
+  'institute',
+  'institutes',
+  'association',
+  'society',
+  'foundation',
+  'center',
+  'centre',
+  'council',
+  'alliance',
+  'coalition',
+  'federation',
+  'hospital',
+  'clinic',
+  'charity',
+  'consortium',
+]);
+/** Words after the condition before the head: "Cancer Research Institute", "Crohn's and Colitis Foundation". */
+const ORGANISATION_NAME_REACH = 4;
+const NAME_JOINERS: ReadonlySet<string> = new Set(['and', 'of', 'for']);
 const NOUN_MAKERS: ReadonlySet<string> = new Set(['DET', 'NUM', 'ADJ', 'PRON']);
 
 const LISTED_VERB_TAGS: readonly Tag[] = ['treatVerb', 'cureVerb', 'effect', 'mechanismVerb', 'interaction'];

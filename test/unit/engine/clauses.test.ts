@@ -42,3 +42,22 @@ describe('what each clause of a sentence says', () => {
     expect(clauseFeatures('Supports immune health.')).toEqual(['clauseActsOnBody']);
   });
 });
+
+describe('conditions a sentence names', () => {
+  const namesCondition = (sentence: string) => {
+    const [cues] = analyseText({ source: 'test', documentId: 'test', text: sentence, format: 'text' }).cues;
+    return ['disease', 'symptom', 'pathogen'].some((tag) => cues!.has(tag as 'disease'));
+  };
+
+  it('not inside the capitalised name of an organisation', () => {
+    expect(namesCondition('Volunteers were found through the National Cancer Institute.')).toBe(false);
+    expect(namesCondition("She wrote to the Crohn's and Colitis Foundation last spring.")).toBe(false);
+    expect(namesCondition('The Tendinitis Society met in June.')).toBe(false);
+  });
+
+  it('but where the condition is spoken of, capitalised or not', () => {
+    expect(namesCondition('Our tea helps cancer patients at the clinic.')).toBe(true);
+    expect(namesCondition('Cancer Treatments That Work')).toBe(true);
+    expect(namesCondition('Ask the clinic whether ginger eases your migraine.')).toBe(true);
+  });
+});
