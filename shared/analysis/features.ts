@@ -49,16 +49,25 @@ export class SentenceCues {
   }
 
   /**
-   * Whether a match stands in an organisation's capitalised name: its words and the words after it capitalised,
-   * up to a word that heads such names ("Cancer Institute", "Crohn's and Colitis Foundation").
+   * Whether a match stands in an organisation's capitalised name: its words capitalised, and a word that heads
+   * such names after it ("Cancer Institute", "Crohn's and Colitis Foundation") or before it ("Centers for
+   * Disease Control"), only capitalised words and "and", "of", "for", "on" between.
    */
   private inOrganisationName(match: { first: number; last: number }): boolean {
     for (let index = match.first; index <= match.last; index++) if (!this.capitalised(index)) return false;
-    const end = Math.min(this.tokens.length - 1, match.last + ORGANISATION_NAME_REACH);
-    for (let index = match.last + 1; index <= end; index++) {
-      const { norm } = this.tokens[index]!;
-      if (ORGANISATION_HEADS.has(norm)) return this.capitalised(index);
-      if (!this.capitalised(index) && !NAME_JOINERS.has(norm)) return false;
+    return this.headsName(match.last + 1, 1) || this.headsName(match.first - 1, -1);
+  }
+
+  /** Whether, walking from `from` by `step`, a capitalised organisation head comes before any other word. */
+  private headsName(from: number, step: 1 | -1): boolean {
+    for (let index = from, taken = 0; taken < ORGANISATION_NAME_REACH; index += step, taken++) {
+      const token = this.tokens[index];
+      if (!token) return false;
+      if (!this.capitalised(index)) {
+        if (NAME_JOINERS.has(token.norm)) continue;
+        return false;
+      }
+      if (ORGANISATION_HEADS.has(token.norm)) return true;
     }
     return false;
   }
@@ -120,9 +129,13 @@ export class SentenceCues {
     return previous !== undefined && this.taggedNegated(previous);
   }
 
-  private taggedNegated(match: { first: number; last: number }): boolean {
-    for (let index = match.first; index <= match.last; index++) if (this.wordOf(index)?.negated) return true;
-    return false;
+  /**
+   * Whether a negation that opens before the match governs it. The tagger's scope runs on from the negator
+   * without a gap, so it covers the match's first word; a scope that opens inside the match is the cue's own
+   * wording ("no side effects", "without medication"), not a denial of it.
+   */
+  private taggedNegated(match: { first: number }): boolean {
+    return this.wordOf(match.first)?.negated === true;
   }
 
   /**
@@ -197,26 +210,27 @@ const FRIENDLY: ReadonlySet<string> = new Set([
   'probiotic',
 ]);
 /** Words that end an organisation's name; a condition named before them is part of the name. */
-const ORGANISATION_HEADS: ReadonlySet<string> = new Set([
-  'institute',
-  'institutes',
-  'association',
-  'society',
-  'foundation',
-  'center',
-  'centre',
-  'council',
-  'alliance',
-  'coalition',
-  'federation',
-  'hospital',
-  'clinic',
-  'charity',
-  'consortium',
-]);
-/** Words after the condition before the head: "Cancer Research Institute", "Crohn's and Colitis Foundation". */
-const ORGANISATION_NAME_REACH = 4;
-const NAME_JOINERS: ReadonlySet<string> = new Set(['and', 'of', 'for']);
+const ORGANISATION_HEADS: ReadonlySet<string> = new Set(
+  [
+    'institute',
+    'association',
+    'society',
+    'foundation',
+    'center',
+    'centre',
+    'council',
+    'alliance',
+    'coalition',
+    'federation',
+    'hospital',
+    'clinic',
+    'charity',
+    'consortium',
+  ].flatMap((head) => [head, head.endsWith('y') ? `${head.slice(0, -1)}ies` : `${head}s`]),
+);
+/** Words between the condition and the head: "Cancer Research Institute", "Centers for Disease Control". */
+const ORGANISATION_NAME_REACH = 5;
+const NAME_JOINERS: ReadonlySet<string> = new Set(['and', 'of', 'for', 'on']);
 const NOUN_MAKERS: ReadonlySet<string> = new Set(['DET', 'NUM', 'ADJ', 'PRON']);
 
 const LISTED_VERB_TAGS: readonly Tag[] = ['treatVerb', 'cureVerb', 'effect', 'mechanismVerb', 'interaction'];

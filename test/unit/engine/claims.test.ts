@@ -60,6 +60,19 @@ describe('how a claim is put (its assertion status)', () => {
     }
   });
 
+  it('a cue that carries its own "no" or "without" is said, not denied', () => {
+    for (const sentence of [
+      'Our valerian drops settle you to sleep without medication.',
+      'You can sip it every evening without drugs.',
+    ]) {
+      const claim = onShopPage(sentence);
+      expect(claim?.assertion).toBe('asserted');
+      expect(claim?.categories).toContain('drug_interaction');
+      expect(claim?.riskLevel).toBe('high');
+    }
+    expect(onShopPage('These drops have no side effects at all.')?.assertion).toBe('asserted');
+  });
+
   it('"not only ... but also" does not negate', () => {
     const claim = onShopPage('Magnesium not only eases anxiety but also cures insomnia.');
     expect(claim?.assertion).toBe('asserted');

@@ -53,6 +53,8 @@ describe('conditions a sentence names', () => {
     expect(namesCondition('Volunteers were found through the National Cancer Institute.')).toBe(false);
     expect(namesCondition("She wrote to the Crohn's and Colitis Foundation last spring.")).toBe(false);
     expect(namesCondition('The Tendinitis Society met in June.')).toBe(false);
+    expect(namesCondition('Guidance came from the Centers for Disease Control and Prevention.')).toBe(false);
+    expect(namesCondition('A grant from the Society for Migraine Research paid for it.')).toBe(false);
   });
 
   it('but where the condition is spoken of, capitalised or not', () => {
