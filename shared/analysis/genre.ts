@@ -131,7 +131,6 @@ export function genreFeatures(
   }
   const total = cues.length + SHARE_PRIOR;
   SENTENCE_TESTS.forEach(([name], index) => set(name, counts[index]! / total));
-  set('fewSentences', cues.length <= 8 ? 1 : 0);
   set('longSentences', cues.length === 0 ? 0 : Math.min(tokens / cues.length, 40) / 40);
   set('trademark', /[™®]/u.test(text) ? 1 : 0);
   set('price', /[$€£]\s?\d/u.test(text) ? 1 : 0);
@@ -171,7 +170,6 @@ const GENRE_FEATURE_TEXT: Record<string, string> = {
   heading: 'headings',
   listItem: 'list items',
   titleCase: 'title-case product lines',
-  fewSentences: 'a short text',
   longSentences: 'long explanatory sentences',
   claimMean: 'how claim-like the sentences are',
   claimLikely: 'sentences that read as claims',
