@@ -498,16 +498,20 @@ function readNameWords(text: string, from: number): Word[] {
   return words.filter((word) => !/^\d+$/.test(text.slice(word.start, word.end)));
 }
 
-/** The capitalised words just before `end`, with "et al." and "and"/"&" between surnames. */
+/**
+ * The capitalised words just before `end`, with "et al." and "and"/"&" between surnames, and "and colleagues"
+ * (or co-workers, associates) after the last.
+ */
 function readNameWordsBackwards(text: string, end: number): Word[] {
   const words: Word[] = [];
   const before = text.slice(Math.max(0, end - 120), end);
   const offset = end - before.length;
   const tokens = [...before.matchAll(/[^\s,]+/g)].reverse();
-  for (const token of tokens) {
+  for (const [index, token] of tokens.entries()) {
     const value = token[0];
     const start = offset + token.index;
-    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value))
+    const colleagues = index === 0 && COLLEAGUES.test(value) && /^(?:and|&)$/.test(tokens[1]?.[0] ?? '');
+    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value) || colleagues)
       words.unshift({ start, end: start + value.length });
     else break;
     if (words.length >= 6) break;
@@ -517,6 +521,7 @@ function readNameWordsBackwards(text: string, end: number): Word[] {
   return words;
 }
 
+const COLLEAGUES = /^(?:colleagues|co-?workers|associates)$/u;
 const ORGANISATION_CONNECTORS = new Set(['of', 'for', 'and', '&', 'on', 'in']);
 
 /** An organisation's name ending at `end`: capitalised words, with "of", "for", "and" between them. */

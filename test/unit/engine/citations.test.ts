@@ -32,6 +32,16 @@ describe('in-text citations and the reference list', () => {
     ]);
   });
 
+  it('reads "and colleagues" after a surname as "et al." (and only after "and")', () => {
+    const body =
+      'Okafor and colleagues (2021) saw fewer colds. Brandt and co-workers (2019) did not. Our colleagues (2020) agree.';
+    const references = ['Okafor A, Diaz M. Zinc and colds. Nutrients. 2021;13:4.'];
+    expect(citationsOf(body, references)).toEqual([
+      { text: 'Okafor and colleagues (2021)', matched: 1 },
+      { text: 'Brandt and co-workers (2019)', matched: null },
+    ]);
+  });
+
   it('reports a citation unsupported when the year, the journal or the number differs', () => {
     const body =
       'A 2019 study in The Journal of Affective Disorders found it works. ' +
