@@ -723,7 +723,9 @@ function assertionOf(
   anyClaimVerb: boolean,
   claimVerb: PhraseMatch<Tag> | undefined,
 ): Assertion {
-  const claimVerbAsserted = claimVerb !== undefined;
+  // A product called a cure or a drug ("a natural antibiotic") claims as a verb does: a negation elsewhere in
+  // the sentence ("without the side effects of drugs") does not take that back.
+  const claimVerbAsserted = claimVerb !== undefined || cues.asserted('cureNoun') !== undefined;
   if (QUESTION_END.test(text) || (OPENING_QUESTION.test(text) && text.includes('?'))) return 'question';
   // "No side effects", "non-toxic", "without risk": there the negation is the safety claim itself.
   if (!cues.has('safety')) {

@@ -73,6 +73,14 @@ describe('how a claim is put (its assertion status)', () => {
     expect(onShopPage('These drops have no side effects at all.')?.assertion).toBe('asserted');
   });
 
+  it('a product called a drug stays asserted beside a negation that is about something else', () => {
+    const claim = onShopPage(
+      'Our oregano drops are a natural antifungal, without the harsh side effects of prescription creams.',
+    );
+    expect(claim?.assertion).toBe('asserted');
+    expect(claim?.riskLevel).toBe('high');
+  });
+
   it('"not only ... but also" does not negate', () => {
     const claim = onShopPage('Magnesium not only eases anxiety but also cures insomnia.');
     expect(claim?.assertion).toBe('asserted');
