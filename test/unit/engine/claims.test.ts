@@ -17,6 +17,8 @@ describe('claims on a sales page', () => {
     ['Magnesium cures depression.', 'disease_claim', 'high'],
     ['Zinc lozenges cure colds.', 'disease_claim', 'high'],
     ['Magnesium glycinate enhances the efficacy of SSRIs.', 'drug_interaction', 'high'],
+    ['Our chewable tablets help you come off PPIs for good.', 'drug_interaction', 'high'],
+    ['Plenty of readers used our tea to get off their statins.', 'drug_interaction', 'high'],
     ['Take 600 mg of magnesium a day.', 'dosage_advice', 'high'],
     ['Our zinc lozenges shorten colds by 40%.', 'quantitative_efficacy', 'medium'],
     ['Clinically proven: our magnesium supports deep sleep.', 'establishment_claim', 'medium'],
