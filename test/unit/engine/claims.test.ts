@@ -19,6 +19,7 @@ describe('claims on a sales page', () => {
     ['Magnesium glycinate enhances the efficacy of SSRIs.', 'drug_interaction', 'high'],
     ['Our chewable tablets help you come off PPIs for good.', 'drug_interaction', 'high'],
     ['Plenty of readers used our tea to get off their statins.', 'drug_interaction', 'high'],
+    ['Since I started the drops I no longer need my inhaler.', 'drug_interaction', 'high'],
     ['Take 600 mg of magnesium a day.', 'dosage_advice', 'high'],
     ['Our zinc lozenges shorten colds by 40%.', 'quantitative_efficacy', 'medium'],
     ['Clinically proven: our magnesium supports deep sleep.', 'establishment_claim', 'medium'],
