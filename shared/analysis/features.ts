@@ -120,7 +120,7 @@ export class SentenceCues {
     return this.sentence.text.slice(from, to);
   }
 
-  /** Whether the tagger put any word of the match inside a negation's scope. */
+  /** Whether a negation governs the match, by the tagger's scope or as the next verb of a negated list. */
   negated(match: { first: number; last: number }): boolean {
     if (this.taggedNegated(match)) return true;
     // The tagger's scope ends at a comma, but a list of verbs goes on: in "not intended to treat, prevent or
@@ -480,7 +480,7 @@ export function sentenceFeatures(
   set('productCures', clauses.productCures);
   set('productIsDrugClass', clauses.productIsDrugClass);
 
-  const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted);
+  const assertion = assertionOf(cues, text, anyClaimVerb, claimVerbAsserted, clauses.productIsDrugClass);
   set(ASSERTION_FEATURES[assertion]);
   // A sentence that claims nothing: no claim verb or noun, no proof, safety or dosage words.
   set(
@@ -722,15 +722,16 @@ function assertionOf(
   text: string,
   anyClaimVerb: boolean,
   claimVerb: PhraseMatch<Tag> | undefined,
+  productIsDrugClass: boolean,
 ): Assertion {
-  // A product called a cure or a drug ("a natural antibiotic") claims as a verb does: a negation elsewhere in
-  // the sentence ("without the side effects of drugs") does not take that back.
-  const claimVerbAsserted = claimVerb !== undefined || cues.asserted('cureNoun') !== undefined;
+  // A product called a drug ("a natural antibiotic") claims as a verb does: a negation elsewhere in the
+  // sentence ("without the side effects of drugs") does not take that back.
+  const claimAsserted = claimVerb !== undefined || productIsDrugClass;
   if (QUESTION_END.test(text) || (OPENING_QUESTION.test(text) && text.includes('?'))) return 'question';
   // "No side effects", "non-toxic", "without risk": there the negation is the safety claim itself.
   if (!cues.has('safety')) {
-    if (anyClaimVerb && !claimVerbAsserted) return 'negated';
-    if (cues.all('negator').some((match) => cues.negated(match)) && !claimVerbAsserted) return 'negated';
+    if (anyClaimVerb && !claimAsserted) return 'negated';
+    if (cues.all('negator').some((match) => cues.negated(match)) && !claimAsserted) return 'negated';
   }
   if (cues.has('reported') || cues.has('traditional')) return 'reported';
   if (cues.all('hypothetical').some((cue) => claimVerb === undefined || cues.inClauseOf(cue, claimVerb)))

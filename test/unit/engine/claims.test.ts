@@ -56,6 +56,7 @@ describe('how a claim is put (its assertion status)', () => {
     for (const sentence of [
       'Magnesium does not cure depression.',
       'There is no evidence that zinc prevents colds.',
+      'Our herbal remedy does not cure arthritis.',
     ]) {
       const claim = onShopPage(sentence);
       expect(claim?.assertion ?? 'negated').toBe('negated');
