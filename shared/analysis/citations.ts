@@ -510,8 +510,8 @@ function readNameWordsBackwards(text: string, end: number): Word[] {
   for (const [index, token] of tokens.entries()) {
     const value = token[0];
     const start = offset + token.index;
-    const colleagues = index === 0 && COLLEAGUES.test(value) && /^(?:and|&)$/.test(tokens[1]?.[0] ?? '');
-    if (NAME_WORD.test(value) || /^(?:et|al\.?|and|&)$/.test(value) || colleagues)
+    const colleagues = index === 0 && COLLEAGUES.test(value) && AND.test(tokens[1]?.[0] ?? '');
+    if (NAME_WORD.test(value) || NAME_LINK.test(value) || colleagues)
       words.unshift({ start, end: start + value.length });
     else break;
     if (words.length >= 6) break;
@@ -521,6 +521,9 @@ function readNameWordsBackwards(text: string, end: number): Word[] {
   return words;
 }
 
+/** Words between surnames ("Smith and Lee", "Smith et al."); "and colleagues" may follow the last. */
+const NAME_LINK = /^(?:et|al\.?|and|&)$/;
+const AND = /^(?:and|&)$/;
 const COLLEAGUES = /^(?:colleagues|co-?workers|associates)$/u;
 const ORGANISATION_CONNECTORS = new Set(['of', 'for', 'and', '&', 'on', 'in']);
 

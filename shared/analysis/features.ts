@@ -121,7 +121,7 @@ export class SentenceCues {
   }
 
   /** Whether a negation governs the match, by the tagger's scope or as the next verb of a negated list. */
-  negated(match: { first: number; last: number }): boolean {
+  negated(match: { first: number }): boolean {
     if (this.taggedNegated(match)) return true;
     // The tagger's scope ends at a comma, but a list of verbs goes on: in "not intended to treat, prevent or
     // cure", "prevent" and "cure" are as negated as "treat".
