@@ -300,8 +300,9 @@ export function judgeClaims(
       );
     }
     // Dosage advice and a promise of safety are risky in a promotional draft whatever the model scores; safety
-    // promised to people with a condition, or to children or in pregnancy, is high.
+    // promised to people with a condition, or to children or in pregnancy, is high, as is telling them a dose.
     const safety = categories.includes('safety_absolute');
+    const dosage = categories.includes('dosage_advice');
     if (
       promoted &&
       safety &&
@@ -313,7 +314,19 @@ export function judgeClaims(
         'safety_with_condition',
         'declares it safe for people with a condition or at risk',
       );
-    else if (promoted && (safety || categories.includes('dosage_advice')) && riskScore < thresholds.medium)
+    else if (
+      promoted &&
+      dosage &&
+      features.has('imperative') &&
+      categories.includes('vulnerable_group') &&
+      riskScore < thresholds.high
+    )
+      setScore(
+        thresholds.high,
+        'dosage_for_vulnerable',
+        'tells how much a child, a pregnant woman or an older person should take',
+      );
+    else if (promoted && (safety || dosage) && riskScore < thresholds.medium)
       setScore(
         thresholds.medium,
         safety ? 'safety_promise' : 'dosage_advice',

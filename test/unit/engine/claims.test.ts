@@ -23,10 +23,22 @@ describe('claims on a sales page', () => {
     ['Take 600 mg of magnesium a day.', 'dosage_advice', 'high'],
     ['Our zinc lozenges shorten colds by 40%.', 'quantitative_efficacy', 'medium'],
     ['Clinically proven: our magnesium supports deep sleep.', 'establishment_claim', 'medium'],
+    [
+      'Tart cherry has been shown to ease muscle soreness after hard training.',
+      'establishment_claim',
+      'medium',
+    ],
+    ['Our greens powder was scientifically shown to lift your energy.', 'establishment_claim', 'medium'],
+    [
+      'Pediatricians have recommended our fish oil to support healthy brain growth.',
+      'establishment_claim',
+      'medium',
+    ],
     ['Our ashwagandha gummies are completely safe with no side effects.', 'safety_absolute', 'medium'],
     ['Our elderberry syrup is non-toxic and does not cause any side effects.', 'safety_absolute', 'medium'],
     ['Calm your nerves without any negative side effects.', 'safety_absolute', 'medium'],
     ['Give your child two DHA gummies for better focus.', 'vulnerable_group', 'medium'],
+    ['Give your toddler 300 mg of calcium with breakfast each day.', 'vulnerable_group', 'high'],
     ['Magnesium regulates GABA and lowers cortisol, easing anxiety.', 'mechanism', 'medium'],
   ])('%s -> %s, at least %s', (sentence, category, level) => {
     const claim = onShopPage(sentence);
