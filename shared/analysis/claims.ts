@@ -419,7 +419,6 @@ const HEALTH_WORDS = [
   'symptom',
   'drug',
   'medication',
-  'supplement',
   'pathogen',
   'outcome',
   'mechanismTarget',

@@ -208,6 +208,17 @@ describe('what is not a claim', () => {
     expect(flagged(check(draft))).toEqual([]);
   });
 
+  it('naming a supplement to sell it says nothing of what it does for the body', () => {
+    const page = [
+      'Shop our new supplement range.',
+      'Browse our vitamin and mineral supplements and add them to your cart.',
+      'Our magnesium gummies help you unwind after a long day.',
+    ].join('\n');
+    expect(flagged(check(page)).map((claim) => claim.text)).toEqual([
+      'Our magnesium gummies help you unwind after a long day.',
+    ]);
+  });
+
   it("a product page's feature list speaks of the product", () => {
     const page =
       '# GutGlow Probiotic\n\nGutGlow probiotic capsules for daily use. Order now for free shipping.\n\n- Safe for kids and pregnant women\n- Works better than antibiotics for gut infections\n';
