@@ -412,7 +412,7 @@ const CLAIM_WORDS = [
   'clauseTreatsCondition',
 ];
 
-/** Features of a sentence that speaks of health: a condition, a body function, a product, a dose or how often, a study. */
+/** Features of a sentence that speaks of health: a condition, a body function, a drug, a dose or how often, a study (not a supplement named to sell it). */
 const HEALTH_WORDS = [
   ...CLAIM_WORDS,
   'disease',
