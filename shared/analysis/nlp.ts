@@ -97,7 +97,36 @@ export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
       negated: negated[i] === true,
     });
   }
+  for (const sentence of words) endScopesAtRelativeClauses(sentence);
   return words;
+}
+
+const RELATIVE_PRONOUNS: ReadonlySet<string> = new Set(['who', 'that', 'which']);
+const NEGATORS: ReadonlySet<string> = new Set(['not', "n't", 'never']);
+/** Words after which a verb continues the clause before it ("want to take", "cure X or heal"). */
+const CLAUSE_CONTINUERS: ReadonlySet<string> = new Set(['to', 'and', 'or', 'nor']);
+
+/**
+ * A negation inside a relative clause ("adults who do not eat fish can protect their heart") denies that
+ * clause only: the tagger's scope runs on into the main clause, so it is ended at the main clause's verb, the
+ * first verb or auxiliary after the relative clause's own verb that does not continue it. One walk.
+ */
+function endScopesAtRelativeClauses(words: TaggedWord[]): void {
+  for (let i = 0; i + 2 < words.length; i++) {
+    if (!RELATIVE_PRONOUNS.has(words[i]!.lower) || words[i]!.pos !== 'PRON') continue;
+    let negator = i + 1;
+    if (words[negator]!.pos === 'AUX') negator++;
+    if (negator + 1 >= words.length || !NEGATORS.has(words[negator]!.lower)) continue;
+    let at = negator + 1;
+    let ownVerb = false;
+    for (; at < words.length && words[at]!.negated; at++) {
+      const { pos } = words[at]!;
+      if (!ownVerb) ownVerb = pos === 'VERB';
+      else if ((pos === 'VERB' || pos === 'AUX') && !CLAUSE_CONTINUERS.has(words[at - 1]!.lower)) break;
+    }
+    for (; at < words.length && words[at]!.negated; at++) words[at]!.negated = false;
+    i = at - 1;
+  }
 }
 
 function isTitleCase(text: string): boolean {

@@ -89,6 +89,16 @@ describe('how a claim is put (its assertion status)', () => {
     expect(onShopPage('These drops have no side effects at all.')?.assertion).toBe('asserted');
   });
 
+  it('a negation inside a relative clause denies that clause, not the claim after it', () => {
+    const claim = onShopPage('Adults who do not eat fish can protect their heart with our omega-3 softgels.');
+    expect(claim?.assertion).toBe('asserted');
+    expect(claim?.riskLevel).not.toBe('low');
+    // A verb joined to the relative clause's own ("cure X or heal Y") is still inside it.
+    expect(onShopPage('It is a balm which does not cure eczema or heal burns.')?.assertion ?? 'negated').toBe(
+      'negated',
+    );
+  });
+
   it('a product called a drug stays asserted beside a negation that is about something else', () => {
     const claim = onShopPage(
       'Our oregano drops are a natural antifungal, without the harsh side effects of prescription creams.',
