@@ -172,7 +172,10 @@ export function judgeClaims(
         weight: weights.regulatoryMisstatement,
       });
 
-    let riskScore = clampScore(modelPoints + factors.reduce((sum, factor) => sum + factor.weight, 0));
+    const unrounded = modelPoints + factors.reduce((sum, factor) => sum + factor.weight, 0);
+    let riskScore = clampScore(unrounded);
+    // The model's explanation takes the score's rounding into its baseline: the factors shown add up to the score.
+    const explainedPoints = modelPoints + Math.round(unrounded) - unrounded;
     // Said to cure, treat or prevent a condition, a product makes a disease claim (21 CFR 101.93(g)): high in
     // a promotional draft whatever the model's score, when the product (or a bare fragment) is what acts.
     if (
@@ -361,7 +364,7 @@ export function judgeClaims(
     if (riskLevel !== 'low') signals.structureFunctionClaim = true;
     if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
-    explanations.push({ candidate, modelPoints });
+    explanations.push({ candidate, modelPoints: explainedPoints });
     claims.push({
       sentence: sentenceCues.sentence,
       categories,

@@ -44,6 +44,13 @@ describe('the labelled fixture set', () => {
       }
     });
 
+    it("every claim's factors add up to its score", () => {
+      for (const claim of result.claims) {
+        const sum = claim.factors.reduce((total, factor) => total + factor.weight, 0);
+        expect(Math.min(100, Math.max(0, Math.round(sum))), claim.text).toBe(claim.riskScore);
+      }
+    });
+
     it('sentences labelled not risky are not medium or high', () => {
       for (const match of labels.notRisky)
         expect(claimFor(result, match)?.riskLevel ?? 'low', match).toBe('low');
