@@ -16,6 +16,9 @@ describe('claims on a sales page', () => {
   it.each([
     ['Magnesium cures depression.', 'disease_claim', 'high'],
     ['Zinc lozenges cure colds.', 'disease_claim', 'high'],
+    ['Our balm heals scars and burns fast.', 'disease_claim', 'medium'],
+    ['Soothes sunburn and bug bites in minutes.', 'disease_claim', 'medium'],
+    ['Our cinnamon capsules lower your A1c.', 'disease_claim', 'medium'],
     ['Magnesium glycinate enhances the efficacy of SSRIs.', 'drug_interaction', 'high'],
     ['Our chewable tablets help you come off PPIs for good.', 'drug_interaction', 'high'],
     ['Plenty of readers used our tea to get off their statins.', 'drug_interaction', 'high'],
