@@ -97,7 +97,10 @@ export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
       negated: negated[i] === true,
     });
   }
-  for (const sentence of words) endScopesAtRelativeClauses(sentence);
+  for (const sentence of words) {
+    endScopesAtRelativeClauses(sentence);
+    liftNegatedComparatives(sentence);
+  }
   return words;
 }
 
@@ -105,6 +108,26 @@ const RELATIVE_PRONOUNS: ReadonlySet<string> = new Set(['who', 'that', 'which'])
 const NEGATORS: ReadonlySet<string> = new Set(['not', "n't", 'never']);
 /** Words after which a verb continues the clause before it ("want to take", "cure X or heal"). */
 const CLAUSE_CONTINUERS: ReadonlySet<string> = new Set(['to', 'and', 'or', 'nor']);
+
+/**
+ * "Never felt better", "couldn't be happier": a negated comparative with nothing to compare to says the most,
+ * not the opposite. "Did not work better than placebo" compares, and stays negated.
+ */
+function liftNegatedComparatives(words: TaggedWord[]): void {
+  for (let i = 0; i + 2 < words.length; i++) {
+    if (!NEGATORS.has(words[i]!.lower)) continue;
+    const verb = words[i + 1]!;
+    const comparative = words[i + 2]!;
+    if (verb.pos !== 'VERB' && verb.pos !== 'AUX') continue;
+    if (!isComparative(comparative) || words[i + 3]?.lower === 'than') continue;
+    for (let at = i + 1; at < words.length && words[at]!.negated; at++) words[at]!.negated = false;
+  }
+}
+
+function isComparative({ lower, pos }: TaggedWord): boolean {
+  if (lower === 'better' || lower === 'more') return true;
+  return pos === 'ADJ' && lower.length > 4 && lower.endsWith('er');
+}
 
 /**
  * A negation inside a relative clause ("adults who do not eat fish can protect their heart") denies that

@@ -92,6 +92,16 @@ describe('how a claim is put (its assertion status)', () => {
     expect(onShopPage('These drops have no side effects at all.')?.assertion).toBe('asserted');
   });
 
+  it('a negated comparative with nothing to compare to ("never felt better") says the most, not the opposite', () => {
+    const claim = onShopPage(
+      'Since I started these turmeric capsules my arthritis knees have never felt better.',
+    );
+    expect(claim?.assertion).toBe('asserted');
+    expect(claim?.categories).toContain('disease_claim');
+    const compared = onShopPage('In the trial our capsules did not work better than placebo for arthritis.');
+    expect(compared?.assertion ?? 'negated').toBe('negated');
+  });
+
   it('a negation inside a relative clause denies that clause, not the claim after it', () => {
     const claim = onShopPage('Adults who do not eat fish can protect their heart with our omega-3 softgels.');
     expect(claim?.assertion).toBe('asserted');
