@@ -335,6 +335,12 @@ export function judgeClaims(
         safety ? 'safety_promise' : 'dosage_advice',
         safety ? 'promises safety without a caveat' : 'tells readers how much to take',
       );
+    else if (promoted && categories.includes('quantitative_efficacy') && riskScore < thresholds.medium)
+      setScore(
+        thresholds.medium,
+        'figure_of_effect',
+        'puts a figure on the effect, which must be proven at that size',
+      );
     // A study result or proof claimed on the strength of studies the draft lists is substantiated, as far as
     // a reader can check: medium at most, unless it is a disease or drug claim.
     if (
@@ -543,6 +549,9 @@ function categoriesOf(
     if (!categoryModel || found.has(category)) continue;
     if (NEEDS_EVIDENCE[category] && !NEEDS_EVIDENCE[category]!.some(has)) continue;
     if (category === 'disease_claim' && has('authorised')) continue;
+    // Advice on dosage names an amount, how often, or taking something ("simmer for 20 minutes" is none).
+    if (category === 'dosage_advice' && !has('amount') && !has('frequency') && !cues.has('dosageWord'))
+      continue;
     if (probability(categoryModel, features, inDraft) >= 0.5) found.add(category);
   }
   if (assertion !== 'negated' && cues.has('vulnerable') && cues.has('addressing') && found.size > 0)

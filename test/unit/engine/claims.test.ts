@@ -231,6 +231,19 @@ describe('what is not a claim', () => {
     expect(flagged(check(draft))).toEqual([]);
   });
 
+  it('a cooking step is not dosage advice, even beside a claim', () => {
+    const recipe = [
+      'Golden Turmeric Lentil Soup',
+      'Ingredients: 1 cup red lentils, 1 onion, 2 teaspoons turmeric, 4 cups vegetable broth.',
+      'Sauté the onion in olive oil until soft. Add the lentils and broth and simmer for 20 minutes.',
+      'Turmeric is a powerful anti-inflammatory that fights arthritis pain naturally.',
+    ].join('\n');
+    const claims = flagged(check(recipe));
+    expect(claims.map((claim) => claim.text)).toEqual([
+      'Turmeric is a powerful anti-inflammatory that fights arthritis pain naturally.',
+    ]);
+  });
+
   it('naming a supplement to sell it says nothing of what it does for the body', () => {
     const page = [
       'Shop our new supplement range.',
