@@ -8,7 +8,7 @@ import {
   contextGroups,
   draftTerms,
   mentionsFda,
-  REGULATORY_CLAIM,
+  regulatoryClaimIn,
   type SentenceCues,
   sentenceFeatures,
 } from './features.js';
@@ -164,7 +164,7 @@ export function judgeClaims(
         detail: `tells readers to "${doseChange}"`,
         weight: weights.doseChange,
       });
-    const fdaApproved = features.has('regulatoryClaim') ? REGULATORY_CLAIM.exec(text)?.[0] : undefined;
+    const fdaApproved = features.has('regulatoryClaim') ? regulatoryClaimIn(sentenceCues) : undefined;
     if (fdaApproved && context.kind === 'promotional' && assertion === 'asserted')
       factors.push({
         code: 'fda_approval_claim',

@@ -120,6 +120,11 @@ export class SentenceCues {
     return this.sentence.text.slice(from, to);
   }
 
+  /** Whether the tagger put the word at an analysis offset in a negation's scope. */
+  negatedAt(offset: number): boolean {
+    return this.words.some((word) => word.start <= offset && offset < word.end && word.negated);
+  }
+
   /** Whether a negation governs the match, by the tagger's scope or as the next verb of a negated list. */
   negated(match: { first: number }): boolean {
     if (this.taggedNegated(match)) return true;
@@ -320,8 +325,16 @@ export const mentionsFda = (text: string) =>
   text.includes('F') && /\bF\.?D\.?A\b|Food\s+and\s+Drug/u.test(text);
 
 /** "FDA approved", "F.D.A. registered": said of a supplement, a misleading regulatory claim. */
-export const REGULATORY_CLAIM =
-  /\b(?:F\.?D\.?A\.?|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b/iu;
+const REGULATORY_CLAIM =
+  /\b(?:F\.?D\.?A\.?|Food\s+and\s+Drug\s+Administration)[\s-]+(?:approved|cleared|registered|certified)\b|\b(?:approved|cleared|certified)\s+by\s+(?:the\s+)?(?:F\.?D\.?A\b|Food\s+and\s+Drug\s+Administration)/iu;
+
+/** What a sentence says the FDA did for the product ("FDA approved"), unless it denies it ("not FDA approved"). */
+export function regulatoryClaimIn(cues: SentenceCues): string | undefined {
+  const { text, start } = cues.sentence;
+  if (!mentionsFda(text)) return undefined;
+  const match = REGULATORY_CLAIM.exec(text);
+  return match && !cues.negatedAt(start + match.index) ? match[0] : undefined;
+}
 
 /** Draft-wide facts the claim model reads beside a sentence's own features. */
 export interface DraftContext {
@@ -420,7 +433,7 @@ export function sentenceFeatures(
   set('frequency', saysFrequency(text));
   const citing = citations.length > 0;
   set('citation', citing);
-  set('regulatoryClaim', mentionsFda(text) && REGULATORY_CLAIM.test(text));
+  set('regulatoryClaim', regulatoryClaimIn(cues) !== undefined);
   set(
     'unsupportedCitation',
     citations.some((citation) => citation.matchedReference === null),

@@ -60,6 +60,22 @@ describe('claims on a sales page', () => {
     for (const factor of claim.factors) expect(factor.detail).not.toMatch(/^[a-z]+_[a-z_]+:|×/u);
   });
 
+  it('flags a claim that the FDA approved the product, however it is worded, and not its denial', () => {
+    for (const sentence of [
+      'Our formula is FDA approved.',
+      'Our capsules are approved by the FDA for joint health.',
+    ]) {
+      const claim = onShopPage(sentence);
+      expect(claim?.riskLevel, sentence).toBe('high');
+      expect(claim?.factors.map((factor) => factor.code)).toContain('fda_approval_claim');
+    }
+    for (const sentence of [
+      'This product is not FDA approved.',
+      'This product has not been approved by the FDA.',
+    ])
+      expect(onShopPage(sentence)?.riskLevel ?? 'low', sentence).toBe('low');
+  });
+
   it('flags a dose above the upper limit', () => {
     const claim = onShopPage('Take 600 mg of magnesium a day.')!;
     expect(claim.factors.find((factor) => factor.code === 'above_upper_limit')?.detail).toContain('350 mg');
