@@ -98,6 +98,12 @@ export function tagSentences(pieces: readonly TagPiece[]): TaggedWord[][] {
     });
   }
   for (const sentence of words) {
+    // A scope open at a sentence's first word came from the sentence before ("... stop swine influenza ....").
+    for (const word of sentence) {
+      if (word.pos === 'PUNCT') continue;
+      if (!word.negated) break;
+      word.negated = false;
+    }
     endScopesAtRelativeClauses(sentence);
     liftNegatedComparatives(sentence);
   }

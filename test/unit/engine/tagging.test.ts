@@ -41,4 +41,18 @@ describe('part-of-speech tagging', () => {
     ]);
     expect(sentence!.some((word) => word.negated)).toBe(false);
   });
+
+  it('ends a negation at its sentence even where the sentence ends in an ellipsis', () => {
+    for (const next of [
+      'Boosts antiviral action against colds.',
+      '[B]oosts antiviral action against colds.',
+    ]) {
+      const [first, second] = tagSentences([
+        { text: 'It will not cure colds ....', start: 0 },
+        { text: next, start: 40 },
+      ]);
+      expect(first!.find((word) => word.lower === 'colds')?.negated).toBe(true);
+      expect(second!.filter((word) => word.negated).map((word) => word.lower)).toEqual([]);
+    }
+  });
 });
