@@ -37,14 +37,20 @@ function opensWithMark(text: string, at: number): boolean {
 
 /** A sentence's end as ICU may miss it: a full stop, maybe a closing quote, maybe a glued citation mark. */
 const END_MARK = String.raw`[.!?]["”’)]?(?:\d{1,2}\*?)?`;
+/** A question or exclamation trailing off into an ellipsis: "... enough calcium?...Kids who ...". */
+const TRAILING_END_MARK = String.raw`[!?](?:\.{2,3}|…)`;
 /**
  * Sentence ends ICU misses: before a sentence that opens with a figure ("... at all. 9 out of 10 said"),
- * and after a glued citation mark ("... the mind and body.1 Ashwagandha ...").
+ * after a glued citation mark ("... the mind and body.1 Ashwagandha ..."), and after a question or an
+ * exclamation that trails off, space or none ("calcium?...Kids").
  */
-const MISSED_END = new RegExp(String.raw`(?<=\p{Ll}{2}${END_MARK})\s+(?=\d|\p{Lu})`, 'gu');
-// The same end read forwards, without the letters before it: a quick test that every segment holding a
-// missed end passes, so that most segments skip the lookbehind MISSED_END tries at every space.
-const MAY_MISS_END = new RegExp(String.raw`${END_MARK}\s+(?=\d|\p{Lu})`, 'u');
+const MISSED_END = new RegExp(
+  String.raw`(?<=\p{Ll}{2}${END_MARK})\s+(?=\d|\p{Lu})|(?<=\p{Ll}{2}${TRAILING_END_MARK})\s*(?=\p{Lu})`,
+  'gu',
+);
+// The same ends read forwards, without the letters before them: a quick test that every segment holding a
+// missed end passes, so that most segments skip the lookbehinds MISSED_END tries at every space.
+const MAY_MISS_END = new RegExp(String.raw`${END_MARK}\s+(?=\d|\p{Lu})|${TRAILING_END_MARK}\s*\p{Lu}`, 'u');
 const ABBREVIATION_BEFORE =
   /(?:^|[\s(])(?:fig|no|vol|approx|ca|vs|inc|ltd|jr|sr|st|dr|mr|mrs|ms|prof|al)\.\d{0,2}\*?$/iu;
 
@@ -179,6 +185,9 @@ function mayHoldSeveralSentences(text: string, start: number, end: number): bool
     ) {
       return true;
     }
+    // A question or exclamation that trails off: "?...", "!…".
+    if ((code === 33 || code === 63) && (text.charCodeAt(i + 1) === 46 || text.charCodeAt(i + 1) === 0x2026))
+      return true;
   }
   return false;
 }
