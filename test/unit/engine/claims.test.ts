@@ -157,6 +157,14 @@ describe('how a claim is put (its assertion status)', () => {
     expect(asked.riskScore).toBeLessThan(asserted.riskScore);
     expect(reported?.assertion ?? 'reported').toBe('reported');
     expect(reported?.riskLevel ?? 'low').toBe('low');
+    // A belief or a misconception told of others is theirs, not the writer's.
+    for (const sentence of [
+      'Many parents hold the belief that melatonin cures insomnia in children.',
+      'It is a common misconception that vitamin C cures colds.',
+    ]) {
+      expect(onShopPage(sentence)?.assertion, sentence).toBe('reported');
+      expect(onShopPage(sentence)?.riskLevel, sentence).toBe('low');
+    }
   });
 
   it('a condition makes only its own clause hypothetical', () => {
