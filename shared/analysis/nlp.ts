@@ -123,16 +123,22 @@ function liftNegatedComparatives(words: TaggedWord[]): void {
   for (let i = 0; i + 2 < words.length; i++) {
     if (!NEGATORS.has(words[i]!.lower)) continue;
     const verb = words[i + 1]!;
-    const comparative = words[i + 2]!;
     if (verb.pos !== 'VERB' && verb.pos !== 'AUX') continue;
-    if (!isComparative(comparative) || words[i + 3]?.lower === 'than') continue;
+    if (!isComparative(words, i + 2) || words[i + 3]?.lower === 'than') continue;
     for (let at = i + 1; at < words.length && words[at]!.negated; at++) words[at]!.negated = false;
   }
 }
 
-function isComparative({ lower, pos }: TaggedWord): boolean {
-  if (lower === 'better' || lower === 'more') return true;
-  return pos === 'ADJ' && lower.length > 4 && lower.endsWith('er');
+/**
+ * "Better", "happier", "healthier"; another word in "-er" only where the sentence ends after it ("never felt
+ * stronger!"), as "does not have other side effects" is no comparison.
+ */
+function isComparative(words: readonly TaggedWord[], at: number): boolean {
+  const { lower, pos } = words[at]!;
+  if (pos !== 'ADJ' && pos !== 'ADV') return false;
+  if (lower === 'better' || lower.endsWith('ier')) return true;
+  const next = words[at + 1];
+  return lower.endsWith('er') && (next === undefined || next.pos === 'PUNCT');
 }
 
 /**

@@ -42,6 +42,17 @@ describe('part-of-speech tagging', () => {
     expect(sentence!.some((word) => word.negated)).toBe(false);
   });
 
+  it('reads a negated comparative with nothing compared as no negation, and any other negation as one', () => {
+    const negatedWords = (text: string) =>
+      tagText(text, 0)
+        .filter((word) => word.negated)
+        .map((word) => word.lower);
+    expect(negatedWords('My knees have never felt better!')).toEqual([]);
+    expect(negatedWords('I have never felt stronger!')).toEqual([]);
+    expect(negatedWords('It did not work better than placebo.')).toContain('placebo');
+    expect(negatedWords('It does not have other side effects.')).toContain('effects');
+  });
+
   it('ends a negation at its sentence even where the sentence ends in an ellipsis', () => {
     for (const next of [
       'Boosts antiviral action against colds.',
