@@ -368,7 +368,7 @@ export function judgeClaims(
       riskScore >= thresholds.high ? 'high' : riskScore >= thresholds.medium ? 'medium' : 'low';
     // The FDA statement must stand beside any health claim a promotional draft makes for its product.
     if (riskLevel !== 'low') signals.structureFunctionClaim = true;
-    if (riskLevel !== 'low' && categories.includes('dosage_advice')) signals.givesHealthAdvice = true;
+    if (riskLevel !== 'low' && dosage) signals.givesHealthAdvice = true;
     if (riskLevel === 'high') signals.riskyClaims = true;
     explanations.push({ candidate, modelPoints: explainedPoints });
     claims.push({
